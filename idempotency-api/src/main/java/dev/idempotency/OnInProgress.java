@@ -1,0 +1,12 @@
+package dev.idempotency;
+
+/** What a call does when another call holds its key and the holder's lease is alive. */
+public enum OnInProgress {
+    /** Fail at once with {@link IdempotencyInProgressException}. */
+    REJECT,
+    /**
+     * Wait for the holder and return its result; throw {@link IdempotencyInProgressException} if no result arrives
+     * within the method's lease. If the holder gives the key up (its call failed), the waiter claims and runs it.
+     */
+    WAIT
+}

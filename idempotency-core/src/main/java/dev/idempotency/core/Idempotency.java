@@ -1,0 +1,31 @@
+package dev.idempotency.core;
+
+import dev.idempotency.internal.IdempotencyEngine;
+
+/**
+ * The process-wide runtime behind every {@code @Idempotent} method, woven by the aspect or by the agent.
+ * Unless configured in code, it is built on first use from {@link IdempotencyConfig#fromEnvironment()}.
+ */
+public final class Idempotency {
+
+    private Idempotency() {
+    }
+
+    /**
+     * Replaces the runtime: creates the configured store now (so a bad URI or an unreachable server fails here),
+     * then closes the previous runtime and its store. Calls already running finish on the previous runtime.
+     */
+    public static void configure(IdempotencyConfig config) {
+        IdempotencyEngine.install(config);
+    }
+
+    /** The configuration in use, building it from the environment if nothing was configured yet. */
+    public static IdempotencyConfig config() {
+        return IdempotencyEngine.current().config();
+    }
+
+    /** Closes the runtime; the next call builds a new one from the environment. */
+    public static void reset() {
+        IdempotencyEngine.reset();
+    }
+}

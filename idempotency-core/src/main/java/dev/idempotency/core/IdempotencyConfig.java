@@ -1,0 +1,191 @@
+package dev.idempotency.core;
+
+import dev.idempotency.IdempotencyConfigurationException;
+import dev.idempotency.internal.Settings;
+import dev.idempotency.internal.StoreUris;
+import dev.idempotency.spi.IdempotencyStore;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The runtime's settings: which store, the default ttl and lease, the clock and the listeners. Immutable; built by
+ * {@link #builder()}, whose setters check each value at once and say what they got.
+ *
+ * <pre>{@code
+ * Idempotency.configure(IdempotencyConfig.builder()
+ *         .storeUri("memory:?maxEntries=50000")
+ *         .defaultTtl(Duration.ofMinutes(10))
+ *         .listener(event -> metrics.count(event.type()))
+ *         .build());
+ * }</pre>
+ */
+public final class IdempotencyConfig {
+
+    public static final String DEFAULT_STORE_URI = "memory:";
+    public static final Duration DEFAULT_TTL = Duration.ofHours(1);
+    public static final Duration DEFAULT_LEASE = Duration.ofSeconds(30);
+
+    private final String storeUri;
+    private final IdempotencyStore store;
+    private final Duration defaultTtl;
+    private final Duration defaultLease;
+    private final Clock clock;
+    private final List<IdempotencyListener> listeners;
+
+    private IdempotencyConfig(Builder b) {
+        this.storeUri = b.storeUri;
+        this.store = b.store;
+        this.defaultTtl = b.defaultTtl;
+        this.defaultLease = b.defaultLease;
+        this.clock = b.clock;
+        this.listeners = List.copyOf(b.listeners);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * The settings from the environment: for each of {@code idempotency.store}, {@code idempotency.ttl} and
+     * {@code idempotency.lease}, the system property, then the environment variable ({@code IDEMPOTENCY_STORE}, …),
+     * then {@code idempotency.properties} on the classpath; defaults where none is set.
+     */
+    public static IdempotencyConfig fromEnvironment() {
+        return Settings.fromEnvironment().toConfig();
+    }
+
+    /** The store URI, or {@code null} when a store instance was given. */
+    public String storeUri() {
+        return storeUri;
+    }
+
+    /** The store instance given to the builder, or {@code null} when the store is made from {@link #storeUri()}. */
+    public IdempotencyStore store() {
+        return store;
+    }
+
+    public Duration defaultTtl() {
+        return defaultTtl;
+    }
+
+    public Duration defaultLease() {
+        return defaultLease;
+    }
+
+    public Clock clock() {
+        return clock;
+    }
+
+    public List<IdempotencyListener> listeners() {
+        return listeners;
+    }
+
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.storeUri = storeUri;
+        b.store = store;
+        b.defaultTtl = defaultTtl;
+        b.defaultLease = defaultLease;
+        b.clock = clock;
+        b.listeners.addAll(listeners);
+        return b;
+    }
+
+    @Override
+    public String toString() {
+        return "IdempotencyConfig{store=" + (store != null ? store.describe() : StoreUris.redact(storeUri))
+                + ", defaultTtl=" + defaultTtl + ", defaultLease=" + defaultLease + "}";
+    }
+
+    public static final class Builder {
+        private String storeUri = DEFAULT_STORE_URI;
+        private IdempotencyStore store;
+        private Duration defaultTtl = DEFAULT_TTL;
+        private Duration defaultLease = DEFAULT_LEASE;
+        private Clock clock = Clock.systemUTC();
+        private final List<IdempotencyListener> listeners = new ArrayList<>();
+
+        private Builder() {
+        }
+
+        /** The store by URI, e.g. {@code memory:} or {@code redis://127.0.0.1:6379}; checked against the known stores now. */
+        public Builder storeUri(String uri) {
+            if (uri == null || uri.isBlank()) {
+                throw bad("store URI must not be blank, but was " + (uri == null ? "null" : "'" + uri + "'"));
+            }
+            StoreUris.providerFor(uri.trim());
+            this.storeUri = uri.trim();
+            this.store = null;
+            return this;
+        }
+
+        /** A store instance, e.g. one built in code. The runtime closes it when it is replaced. */
+        public Builder store(IdempotencyStore store) {
+            this.store = Objects.requireNonNull(store, "store");
+            this.storeUri = null;
+            return this;
+        }
+
+        public Builder defaultTtl(Duration ttl) {
+            this.defaultTtl = positive("defaultTtl", ttl);
+            return this;
+        }
+
+        /** The default ttl as ISO-8601 text, e.g. {@code PT10M}. */
+        public Builder defaultTtl(String iso) {
+            return defaultTtl(parse("defaultTtl", iso));
+        }
+
+        public Builder defaultLease(Duration lease) {
+            this.defaultLease = positive("defaultLease", lease);
+            return this;
+        }
+
+        /** The default lease as ISO-8601 text, e.g. {@code PT30S}. */
+        public Builder defaultLease(String iso) {
+            return defaultLease(parse("defaultLease", iso));
+        }
+
+        /** The clock for leases and ttls; tests pass one they can move. */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        public Builder listener(IdempotencyListener listener) {
+            this.listeners.add(Objects.requireNonNull(listener, "listener"));
+            return this;
+        }
+
+        public IdempotencyConfig build() {
+            return new IdempotencyConfig(this);
+        }
+
+        private static Duration positive(String name, Duration value) {
+            if (value == null || value.isNegative() || value.isZero()) {
+                throw bad(name + " must be positive, but was " + value);
+            }
+            if (value.toMillis() == 0) {
+                throw bad(name + " must be at least one millisecond, but was " + value);
+            }
+            return value;
+        }
+
+        private static Duration parse(String name, String iso) {
+            try {
+                return Duration.parse(Objects.requireNonNull(iso, name).trim());
+            } catch (DateTimeParseException | NullPointerException e) {
+                throw bad(name + " must be an ISO-8601 duration such as PT10M, but was "
+                        + (iso == null ? "null" : "'" + iso + "'"));
+            }
+        }
+
+        private static IdempotencyConfigurationException bad(String message) {
+            return new IdempotencyConfigurationException(message, null, null);
+        }
+    }
+}

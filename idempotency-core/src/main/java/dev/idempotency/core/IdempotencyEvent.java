@@ -1,0 +1,30 @@
+package dev.idempotency.core;
+
+/**
+ * Something that happened to one call.
+ *
+ * @param type      what happened
+ * @param namespace the method's namespace
+ * @param key       the evaluated key
+ * @param method    the method, e.g. {@code TransferService.transfer(TransferRequest)}
+ * @param error     for {@link Type#STORE_ERROR}, the failure; otherwise {@code null}
+ */
+public record IdempotencyEvent(Type type, String namespace, String key, String method, Throwable error) {
+
+    public enum Type {
+        /** The method ran and its outcome was recorded. */
+        EXECUTED,
+        /** A completed record answered the call; the method did not run. */
+        REPLAYED,
+        /** Another call held the key; this one was refused with {@code IdempotencyInProgressException}. */
+        REJECTED,
+        /** The key was known with another payload; refused with {@code IdempotencyKeyReuseException}. */
+        KEY_REUSE,
+        /** The call claimed a key whose previous holder's lease had expired. */
+        TAKEN_OVER,
+        /** The store failed; the exception says how. */
+        STORE_ERROR,
+        /** The method ran but its claim had been taken over meanwhile, so its outcome was not recorded. */
+        LEASE_LOST
+    }
+}

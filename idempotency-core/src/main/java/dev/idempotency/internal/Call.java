@@ -1,0 +1,172 @@
+package dev.idempotency.internal;
+
+import dev.idempotency.IdempotencyConfigurationException;
+import dev.idempotency.IdempotencyStoreException;
+import dev.idempotency.core.IdempotencyEvent;
+import dev.idempotency.spi.Outcome;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+
+/**
+ * One call after {@link IdempotencyEngine#begin}: either a replay of a stored outcome, or a claim whose method must
+ * run and then be reported exactly once through {@link #succeeded} or {@link #failed}.
+ */
+public final class Call {
+
+    private static final System.Logger LOG = System.getLogger("dev.idempotency");
+
+    private final IdempotencyEngine engine;
+    private final MethodPlan plan;
+    private final String key;
+    private final String owner;
+    private final LeaseKeeper.Hold hold;
+    private final Outcome replay;
+
+    Call(IdempotencyEngine engine, MethodPlan plan, String key, String owner, LeaseKeeper.Hold hold) {
+        this.engine = engine;
+        this.plan = plan;
+        this.key = key;
+        this.owner = owner;
+        this.hold = hold;
+        this.replay = null;
+    }
+
+    Call(IdempotencyEngine engine, MethodPlan plan, String key, Outcome replay) {
+        this.engine = engine;
+        this.plan = plan;
+        this.key = key;
+        this.owner = null;
+        this.hold = null;
+        this.replay = replay;
+    }
+
+    public boolean isReplay() {
+        return replay != null;
+    }
+
+    /** The stored result, decoded as the method's declared type; or the remembered exception, thrown. */
+    public Object replay() throws Throwable {
+        switch (replay.kind()) {
+            case VALUE -> {
+                Object value;
+                try {
+                    value = plan.codec.decode(replay.body());
+                } catch (Exception e) {
+                    throw undecodable("as " + plan.codec.describeType(), e);
+                }
+                return plan.codec.isAsync() ? CompletableFuture.completedFuture(value) : value;
+            }
+            case EXCEPTION -> {
+                Throwable remembered;
+                try {
+                    remembered = ResultCodec.decodeException(replay.type(), replay.body(), plan.remember,
+                            plan.method.getDeclaringClass().getClassLoader());
+                } catch (Exception e) {
+                    throw undecodable("as a remembered exception " + replay.type(), e);
+                }
+                if (plan.codec.isAsync()) {
+                    return CompletableFuture.failedFuture(remembered);
+                }
+                throw remembered;
+            }
+            default -> throw new IdempotencyConfigurationException("key '" + key + "' (namespace " + plan.namespace
+                    + ") was executed once by " + plan.description + ", but its result could not be stored: "
+                    + replay.body() + "; it is not run again", plan.namespace, key);
+        }
+    }
+
+    private IdempotencyStoreException undecodable(String as, Exception e) {
+        IdempotencyStoreException error = new IdempotencyStoreException("the stored record for key '" + key
+                + "' (namespace " + plan.namespace + ") does not decode " + as + " for " + plan.description
+                + ": " + e.getMessage() + "; the record is foreign or tampered with, and the method did not run",
+                plan.namespace, key, e);
+        engine.emit(IdempotencyEvent.Type.STORE_ERROR, plan, key, error);
+        return error;
+    }
+
+    /**
+     * Records the method's result and returns what the caller gets: the result itself, or for a completion stage the
+     * same stage, recorded when it completes.
+     */
+    public Object succeeded(Object result) {
+        if (plan.codec.isAsync() && result != null) {
+            ((CompletionStage<?>) result).whenComplete((value, error) -> {
+                if (error == null) {
+                    completeWithValue(value);
+                } else {
+                    failed(unwrap(error));
+                }
+            });
+            return result;
+        }
+        completeWithValue(result);
+        return result;
+    }
+
+    /** Records a remembered exception, or gives the key up so that a retry can run. */
+    public void failed(Throwable error) {
+        if (plan.remembers(error)) {
+            Outcome outcome;
+            try {
+                outcome = ResultCodec.encodeException(error);
+            } catch (Exception e) {
+                outcome = Outcome.unreplayable("the remembered " + error.getClass().getName()
+                        + " could not be encoded: " + e.getMessage());
+            }
+            complete(outcome);
+            return;
+        }
+        engine.keeper.drop(hold);
+        try {
+            engine.store.release(plan.namespace, key, owner);
+        } catch (RuntimeException e) {
+            // The claim stays until its lease runs out; then the key is free again.
+            engine.emit(IdempotencyEvent.Type.STORE_ERROR, plan, key, e);
+            LOG.log(System.Logger.Level.WARNING, "idempotency: could not release key '" + key + "' (namespace "
+                    + plan.namespace + ") after " + plan.description + " failed; it frees itself when the lease ends", e);
+        }
+    }
+
+    private void completeWithValue(Object value) {
+        Outcome outcome;
+        try {
+            outcome = plan.codec.encode(value);
+        } catch (Exception e) {
+            outcome = Outcome.unreplayable("the result of type " + (value == null ? "null" : value.getClass().getName())
+                    + " could not be encoded as " + plan.codec.describeType() + ": " + e.getMessage());
+            LOG.log(System.Logger.Level.ERROR, "idempotency: " + plan.description + " ran for key '" + key
+                    + "', but " + outcome.body() + "; replays of this key will fail instead of running again");
+        }
+        complete(outcome);
+    }
+
+    private void complete(Outcome outcome) {
+        boolean held = engine.keeper.drop(hold);
+        boolean recorded;
+        try {
+            recorded = held && engine.store.complete(plan.namespace, key, owner, outcome,
+                    plan.ttlOr(engine.defaultTtl));
+        } catch (RuntimeException e) {
+            engine.emit(IdempotencyEvent.Type.STORE_ERROR, plan, key, e);
+            LOG.log(System.Logger.Level.ERROR, "idempotency: " + plan.description + " ran for key '" + key
+                    + "' (namespace " + plan.namespace + "), but its outcome could not be stored: " + e, e);
+            return;
+        }
+        if (recorded) {
+            engine.emit(IdempotencyEvent.Type.EXECUTED, plan, key, null);
+        } else if (held) {
+            engine.emit(IdempotencyEvent.Type.LEASE_LOST, plan, key, null);
+            LOG.log(System.Logger.Level.WARNING, "idempotency: " + plan.description + " ran for key '" + key
+                    + "' (namespace " + plan.namespace + "), but its claim had been taken over; the outcome is not recorded");
+        }
+    }
+
+    private static Throwable unwrap(Throwable t) {
+        while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t;
+    }
+}

@@ -1,0 +1,264 @@
+package dev.idempotency.internal;
+
+import dev.idempotency.IdempotencyConfigurationException;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.lang.reflect.AccessibleObject;
+import java.lang.reflect.Field;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.lang.reflect.Parameter;
+import java.lang.reflect.RecordComponent;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Compiles the expression grammar, a subset of SpEL:
+ *
+ * <pre>
+ * expression := term ( '+' term )*
+ * term       := '#' parameter ( '.' property )*  |  '\'' text '\''      ('' inside text is one quote)
+ * parameter  := a parameter name (compiled with -parameters) | p0, p1, … | a0, a1, …
+ * property   := getter getX(), boolean getter isX(), record component x(), or public field x
+ * </pre>
+ *
+ * Everything else fails here, naming the method, the expression and the offending part.
+ */
+final class ExpressionCompiler {
+
+    private static final MethodType GETTER = MethodType.methodType(Object.class, Object.class);
+
+    private final Method method;
+    private final String attribute;
+    private final String source;
+    private int pos;
+
+    private ExpressionCompiler(Method method, String attribute, String source) {
+        this.method = method;
+        this.attribute = attribute;
+        this.source = source;
+    }
+
+    /**
+     * @param attribute the annotation attribute, for messages: {@code key} or {@code fingerprint}
+     */
+    static Expression compile(Method method, String attribute, String source) {
+        return new ExpressionCompiler(method, attribute, source).parse();
+    }
+
+    private Expression parse() {
+        if (source == null || source.isBlank()) {
+            throw error("the expression is empty; write e.g. \"#orderId\" or \"#req.requestId\"");
+        }
+        List<Expression.Term> terms = new ArrayList<>();
+        skipSpace();
+        terms.add(term());
+        skipSpace();
+        while (pos < source.length()) {
+            if (source.charAt(pos) != '+') {
+                throw error("expected '+' or the end at position " + pos + ", found '" + rest() + "'"
+                        + " (only #parameter paths, 'literals' and + are supported)");
+            }
+            pos++;
+            skipSpace();
+            terms.add(term());
+            skipSpace();
+        }
+        return new Expression(source, terms.toArray(new Expression.Term[0]));
+    }
+
+    private Expression.Term term() {
+        int start = pos;
+        if (pos >= source.length()) {
+            throw error("expected a #parameter or a 'literal' at the end");
+        }
+        char c = source.charAt(pos);
+        if (c == '\'') {
+            return literal(start);
+        }
+        if (c != '#') {
+            throw error("expected a #parameter or a 'literal' at position " + pos + ", found '" + rest() + "'"
+                    + " (only #parameter paths, 'literals' and + are supported)");
+        }
+        pos++;
+        String name = identifier("a parameter name after '#'");
+        int index = parameterIndex(name);
+        Parameter parameter = method.getParameters()[index];
+        Class<?> type = parameter.getType();
+        List<MethodHandle> path = new ArrayList<>();
+        StringBuilder text = new StringBuilder("#").append(name);
+        while (pos < source.length() && source.charAt(pos) == '.') {
+            pos++;
+            String property = identifier("a property name after '" + text + ".'");
+            MethodHandle getter = property(type, property, text + "." + property, text.toString());
+            path.add(getter.asType(GETTER));
+            type = getter.type().returnType();
+            text.append('.').append(property);
+        }
+        if (pos < source.length()) {
+            char next = source.charAt(pos);
+            if (!Character.isWhitespace(next) && next != '+') {
+                throw error("unexpected '" + rest() + "' after " + text
+                        + " (method calls, indexing and operators other than + are not supported)");
+            }
+        }
+        return new Expression.Term(text.toString(), null, index, path.toArray(new MethodHandle[0]), type);
+    }
+
+    private Expression.Term literal(int start) {
+        pos++;
+        StringBuilder value = new StringBuilder();
+        while (true) {
+            if (pos >= source.length()) {
+                throw error("the literal starting at position " + start + " is not closed with '");
+            }
+            char c = source.charAt(pos++);
+            if (c == '\'') {
+                if (pos < source.length() && source.charAt(pos) == '\'') {
+                    value.append('\'');
+                    pos++;
+                    continue;
+                }
+                break;
+            }
+            value.append(c);
+        }
+        return new Expression.Term(source.substring(start, pos), value.toString(), -1, null, String.class);
+    }
+
+    private String identifier(String what) {
+        int start = pos;
+        if (pos < source.length() && Character.isJavaIdentifierStart(source.charAt(pos))) {
+            pos++;
+            while (pos < source.length() && Character.isJavaIdentifierPart(source.charAt(pos))) {
+                pos++;
+            }
+        }
+        if (start == pos) {
+            throw error("expected " + what + " at position " + start
+                    + (start < source.length() ? ", found '" + rest() + "'" : ", found the end"));
+        }
+        return source.substring(start, pos);
+    }
+
+    private int parameterIndex(String name) {
+        Parameter[] parameters = method.getParameters();
+        for (int i = 0; i < parameters.length; i++) {
+            if (parameters[i].isNamePresent() && parameters[i].getName().equals(name)) {
+                return i;
+            }
+        }
+        if (name.length() > 1 && (name.charAt(0) == 'p' || name.charAt(0) == 'a')) {
+            String digits = name.substring(1);
+            if (digits.chars().allMatch(Character::isDigit) && digits.length() < 4) {
+                int index = Integer.parseInt(digits);
+                if (index < parameters.length) {
+                    return index;
+                }
+                throw error("#" + name + " refers to parameter " + index + ", but the method has "
+                        + parameters.length + " parameter" + (parameters.length == 1 ? "" : "s"));
+            }
+        }
+        boolean namesPresent = parameters.length == 0 || parameters[0].isNamePresent();
+        StringBuilder known = new StringBuilder();
+        for (int i = 0; i < parameters.length; i++) {
+            known.append(i == 0 ? "" : ", ").append(namesPresent ? "#" + parameters[i].getName() + " or " : "")
+                    .append("#p").append(i);
+        }
+        throw error("#" + name + " is not a parameter of the method (known: "
+                + (parameters.length == 0 ? "none" : known) + ")"
+                + (namesPresent ? "" : "; parameter names are missing: compile with -parameters or use #p0, #p1, …"));
+    }
+
+    private MethodHandle property(Class<?> type, String name, String text, String owner) {
+        if (type.isPrimitive() || type.isArray()) {
+            throw error(owner + " is of type " + type.getSimpleName() + ", which has no property '" + name + "'");
+        }
+        String cap = name.substring(0, 1).toUpperCase(Locale.ROOT) + name.substring(1);
+        try {
+            if (type.isRecord()) {
+                for (RecordComponent component : type.getRecordComponents()) {
+                    if (component.getName().equals(name)) {
+                        return unreflect(component.getAccessor(), text);
+                    }
+                }
+            }
+            Method getter = publicNoArg(type, "get" + cap);
+            if (getter != null && getter.getReturnType() != void.class) {
+                return unreflect(getter, text);
+            }
+            Method is = publicNoArg(type, "is" + cap);
+            if (is != null && (is.getReturnType() == boolean.class || is.getReturnType() == Boolean.class)) {
+                return unreflect(is, text);
+            }
+            Field field = publicField(type, name);
+            if (field != null) {
+                return unreflectGetter(field, text);
+            }
+        } catch (SecurityException e) {
+            throw error("cannot read " + text + ": " + e.getMessage());
+        }
+        throw error(text + ": " + type.getName() + " has no property '" + name + "' (looked for get" + cap
+                + "(), is" + cap + "(), " + (type.isRecord() ? "a record component, " : "") + "a public field " + name
+                + ")");
+    }
+
+    private static Method publicNoArg(Class<?> type, String name) {
+        try {
+            Method m = type.getMethod(name);
+            return Modifier.isStatic(m.getModifiers()) ? null : m;
+        } catch (NoSuchMethodException e) {
+            return null;
+        }
+    }
+
+    private static Field publicField(Class<?> type, String name) {
+        try {
+            Field f = type.getField(name);
+            return Modifier.isStatic(f.getModifiers()) ? null : f;
+        } catch (NoSuchFieldException e) {
+            return null;
+        }
+    }
+
+    private MethodHandle unreflect(Method m, String text) {
+        try {
+            makeAccessible(m);
+            return MethodHandles.lookup().unreflect(m);
+        } catch (IllegalAccessException | RuntimeException e) {
+            throw error("cannot read " + text + " through " + m + ": " + e.getMessage());
+        }
+    }
+
+    private MethodHandle unreflectGetter(Field f, String text) {
+        try {
+            makeAccessible(f);
+            return MethodHandles.lookup().unreflectGetter(f);
+        } catch (IllegalAccessException | RuntimeException e) {
+            throw error("cannot read " + text + " through field " + f + ": " + e.getMessage());
+        }
+    }
+
+    /** Public members of non-public classes (a package-private record, say) need this to be read from here. */
+    private static void makeAccessible(AccessibleObject member) {
+        member.trySetAccessible();
+    }
+
+    private String rest() {
+        String rest = source.substring(pos);
+        return rest.length() > 20 ? rest.substring(0, 20) + "…" : rest;
+    }
+
+    private void skipSpace() {
+        while (pos < source.length() && Character.isWhitespace(source.charAt(pos))) {
+            pos++;
+        }
+    }
+
+    private IdempotencyConfigurationException error(String detail) {
+        return new IdempotencyConfigurationException("@Idempotent(" + attribute + " = \"" + source + "\") on "
+                + MethodNames.describe(method) + ": " + detail, MethodNames.defaultNamespace(method), null);
+    }
+}

@@ -1,0 +1,264 @@
+package dev.idempotency.internal;
+
+import dev.idempotency.IdempotencyConfigurationException;
+import dev.idempotency.IdempotencyException;
+import dev.idempotency.IdempotencyInProgressException;
+import dev.idempotency.IdempotencyKeyReuseException;
+import dev.idempotency.IdempotencyStoreException;
+import dev.idempotency.OnInProgress;
+import dev.idempotency.core.IdempotencyConfig;
+import dev.idempotency.core.IdempotencyEvent;
+import dev.idempotency.core.IdempotencyListener;
+import dev.idempotency.spi.ClaimResult;
+import dev.idempotency.spi.IdempotencyStore;
+import dev.idempotency.spi.StoredRecord;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The one place where the algorithm lives: claim the key or read its record, run the method, then complete or
+ * release the claim. The aspect and the agent only find the method's plan and call {@link #execute} (or the two
+ * halves, {@link #begin} and the returned {@link Call}).
+ */
+public final class IdempotencyEngine implements AutoCloseable {
+
+    private static final System.Logger LOG = System.getLogger("dev.idempotency");
+    private static final long WAIT_MIN_NANOS = TimeUnit.MICROSECONDS.toNanos(500);
+    private static final long WAIT_MAX_NANOS = TimeUnit.MILLISECONDS.toNanos(25);
+
+    private static volatile IdempotencyEngine current;
+    private static volatile IdempotencyConfigurationException brokenEnvironment;
+
+    final IdempotencyConfig config;
+    final IdempotencyStore store;
+    final Clock clock;
+    final Duration defaultTtl;
+    final Duration defaultLease;
+    private final IdempotencyListener[] listeners;
+    final LeaseKeeper keeper;
+    private final OwnerTokens tokens = new OwnerTokens();
+
+    IdempotencyEngine(IdempotencyConfig config) {
+        this.config = config;
+        this.store = config.store() != null ? config.store() : StoreUris.create(config.storeUri(), config.clock());
+        this.clock = config.clock();
+        this.defaultTtl = config.defaultTtl();
+        this.defaultLease = config.defaultLease();
+        this.listeners = config.listeners().toArray(new IdempotencyListener[0]);
+        this.keeper = new LeaseKeeper(store, clock, new LeaseKeeper.Events() {
+            @Override
+            public void leaseLost(LeaseKeeper.Hold hold) {
+                emit(IdempotencyEvent.Type.LEASE_LOST, hold.plan, hold.key, null);
+                LOG.log(System.Logger.Level.WARNING, "idempotency: " + hold.plan.description + " lost its claim on key '"
+                        + hold.key + "' (namespace " + hold.plan.namespace + ") while running; its outcome will not be recorded");
+            }
+
+            @Override
+            public void renewFailed(LeaseKeeper.Hold hold, RuntimeException error) {
+                emit(IdempotencyEvent.Type.STORE_ERROR, hold.plan, hold.key, error);
+            }
+        });
+    }
+
+    /** The process-wide engine, built from the environment on first use. */
+    public static IdempotencyEngine current() {
+        IdempotencyEngine engine = current;
+        return engine != null ? engine : fromEnvironment();
+    }
+
+    private static synchronized IdempotencyEngine fromEnvironment() {
+        if (current != null) {
+            return current;
+        }
+        IdempotencyConfigurationException broken = brokenEnvironment;
+        if (broken == null) {
+            try {
+                current = new IdempotencyEngine(IdempotencyConfig.fromEnvironment());
+                LOG.log(System.Logger.Level.INFO, "idempotency: using store " + current.store.describe());
+                return current;
+            } catch (IdempotencyConfigurationException e) {
+                brokenEnvironment = broken = e;
+            } catch (RuntimeException e) {
+                brokenEnvironment = broken = new IdempotencyConfigurationException(
+                        "cannot start the idempotency runtime: " + e.getMessage(), null, null, e);
+            }
+            LOG.log(System.Logger.Level.ERROR, "idempotency: " + broken.getMessage()
+                    + "; every @Idempotent method will refuse to run until this is fixed");
+        }
+        throw new IdempotencyConfigurationException(broken.getMessage() + " (every @Idempotent method refuses to run)",
+                null, null, broken.getCause());
+    }
+
+    /** Builds a runtime from the configuration (creating its store now) and makes it current. */
+    public static synchronized void install(IdempotencyConfig config) {
+        IdempotencyEngine next = new IdempotencyEngine(config);
+        IdempotencyEngine previous = current;
+        current = next;
+        brokenEnvironment = null;
+        if (previous != null) {
+            previous.close();
+        }
+    }
+
+    /**
+     * Marks the runtime as unusable, e.g. when the agent's arguments are wrong: every call refuses to run with
+     * this error until a runtime is installed.
+     */
+    public static synchronized void installBroken(IdempotencyConfigurationException error) {
+        IdempotencyEngine previous = current;
+        current = null;
+        brokenEnvironment = error;
+        if (previous != null) {
+            previous.close();
+        }
+    }
+
+    public static synchronized void reset() {
+        IdempotencyEngine previous = current;
+        current = null;
+        brokenEnvironment = null;
+        if (previous != null) {
+            previous.close();
+        }
+    }
+
+    public IdempotencyConfig config() {
+        return config;
+    }
+
+    public IdempotencyStore store() {
+        return store;
+    }
+
+    /** Runs one call of an {@code @Idempotent} method. */
+    public Object execute(MethodPlan plan, Object[] args, Proceed body) throws Throwable {
+        Call call = begin(plan, args);
+        if (call.isReplay()) {
+            return call.replay();
+        }
+        Object result;
+        try {
+            result = body.proceed();
+        } catch (Throwable t) {
+            call.failed(t);
+            throw t;
+        }
+        return call.succeeded(result);
+    }
+
+    /**
+     * The first half of a call: claims the key (returning a call that must run the method, then report through
+     * {@link Call#succeeded} or {@link Call#failed}) or finds its completed record (a call that {@link Call#replay}s).
+     * Throws the library's exceptions for a bad key, a reused key, a key in progress, a store failure.
+     */
+    public Call begin(MethodPlan plan, Object[] args) {
+        if (plan.failure != null) {
+            throw plan.failure;
+        }
+        String key = plan.key(args);
+        String fingerprint = plan.fingerprint(args, key);
+        Duration lease = plan.leaseOr(defaultLease);
+        String owner = tokens.next();
+        long waitUntil = Long.MIN_VALUE;
+        long backoff = WAIT_MIN_NANOS;
+        while (true) {
+            ClaimResult claim = claim(plan, key, owner, fingerprint, lease);
+            if (claim instanceof ClaimResult.Claimed claimed) {
+                if (claimed.takeover()) {
+                    emit(IdempotencyEvent.Type.TAKEN_OVER, plan, key, null);
+                }
+                return new Call(this, plan, key, owner, keeper.hold(plan, key, owner, lease));
+            }
+            StoredRecord record = ((ClaimResult.Found) claim).record();
+            while (record != null) {
+                if (!record.fingerprint().equals(fingerprint)) {
+                    emit(IdempotencyEvent.Type.KEY_REUSE, plan, key, null);
+                    throw new IdempotencyKeyReuseException("key '" + key + "' (namespace " + plan.namespace
+                            + ") was used before with a different payload; " + plan.description + " did not run",
+                            plan.namespace, key);
+                }
+                if (record.isCompleted()) {
+                    emit(IdempotencyEvent.Type.REPLAYED, plan, key, null);
+                    return new Call(this, plan, key, record.outcome());
+                }
+                long now = clock.millis();
+                if (plan.onInProgress == OnInProgress.WAIT && waitUntil == Long.MIN_VALUE) {
+                    waitUntil = now + lease.toMillis();
+                }
+                if (plan.onInProgress == OnInProgress.REJECT || now >= waitUntil) {
+                    emit(IdempotencyEvent.Type.REJECTED, plan, key, null);
+                    throw new IdempotencyInProgressException("key '" + key + "' (namespace " + plan.namespace
+                            + ") is in progress in another call" + (plan.onInProgress == OnInProgress.WAIT
+                            ? ", which did not finish within the lease (" + lease + ")" : "")
+                            + "; " + plan.description + " did not run", plan.namespace, key);
+                }
+                LockSupport.parkNanos(backoff);
+                backoff = Math.min(WAIT_MAX_NANOS, backoff * 2);
+                record = read(plan, key);
+            }
+            // the key became free while we waited (its holder failed or died): try to claim it
+        }
+    }
+
+    private ClaimResult claim(MethodPlan plan, String key, String owner, String fingerprint, Duration lease) {
+        try {
+            return store.claim(plan.namespace, key, owner, fingerprint, lease);
+        } catch (RuntimeException e) {
+            throw storeFailure(plan, key, "claim", e);
+        }
+    }
+
+    private StoredRecord read(MethodPlan plan, String key) {
+        try {
+            return store.read(plan.namespace, key);
+        } catch (RuntimeException e) {
+            throw storeFailure(plan, key, "read", e);
+        }
+    }
+
+    /** The store failed before the method ran: report it, and refuse to run (fail closed). */
+    IdempotencyStoreException storeFailure(MethodPlan plan, String key, String operation, RuntimeException e) {
+        emit(IdempotencyEvent.Type.STORE_ERROR, plan, key, e);
+        if (e instanceof IdempotencyStoreException s) {
+            return s;
+        }
+        if (e instanceof IdempotencyException) {
+            throw e;
+        }
+        return new IdempotencyStoreException("store " + store.describe() + " failed to " + operation + " key '" + key
+                + "' (namespace " + plan.namespace + "): " + e + "; " + plan.description + " did not run",
+                plan.namespace, key, e);
+    }
+
+    void emit(IdempotencyEvent.Type type, MethodPlan plan, String key, Throwable error) {
+        if (listeners.length == 0) {
+            return;
+        }
+        IdempotencyEvent event = new IdempotencyEvent(type, plan.namespace, key, plan.description, error);
+        for (IdempotencyListener listener : listeners) {
+            try {
+                listener.onEvent(event);
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "idempotency: listener " + listener + " failed on " + event, e);
+            }
+        }
+    }
+
+    /** Claims the engine is keeping alive right now, for tests. */
+    int heldClaims() {
+        return keeper.size();
+    }
+
+    /** Renews due claims now, for tests that move the clock. */
+    void renewDueLeases() {
+        keeper.renewDue();
+    }
+
+    @Override
+    public void close() {
+        keeper.close();
+        store.close();
+    }
+}

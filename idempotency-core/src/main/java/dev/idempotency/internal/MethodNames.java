@@ -1,0 +1,33 @@
+package dev.idempotency.internal;
+
+import java.lang.reflect.Method;
+
+/** How methods are named in namespaces and messages. */
+public final class MethodNames {
+    private MethodNames() {
+    }
+
+    /** {@code TransferService.transfer(String, TransferRequest)}: what messages say. */
+    public static String describe(Method method) {
+        StringBuilder sb = new StringBuilder(simpleName(method.getDeclaringClass())).append('.')
+                .append(method.getName()).append('(');
+        Class<?>[] types = method.getParameterTypes();
+        for (int i = 0; i < types.length; i++) {
+            sb.append(i == 0 ? "" : ", ").append(simpleName(types[i]));
+        }
+        return sb.append(')').toString();
+    }
+
+    /** {@code com.acme.TransferService.transfer}: the namespace when the annotation names none. */
+    public static String defaultNamespace(Method method) {
+        return method.getDeclaringClass().getName() + "." + method.getName();
+    }
+
+    private static String simpleName(Class<?> type) {
+        if (type.isArray()) {
+            return simpleName(type.getComponentType()) + "[]";
+        }
+        Class<?> enclosing = type.getEnclosingClass();
+        return enclosing == null ? type.getSimpleName() : simpleName(enclosing) + "." + type.getSimpleName();
+    }
+}

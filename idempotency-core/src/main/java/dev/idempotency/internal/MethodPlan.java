@@ -1,0 +1,250 @@
+package dev.idempotency.internal;
+
+import dev.idempotency.IdempotencyConfigurationException;
+import dev.idempotency.IdempotencyKeyException;
+import dev.idempotency.Idempotent;
+import dev.idempotency.OnInProgress;
+import java.lang.reflect.Method;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+
+/**
+ * Everything about one {@code @Idempotent} method that can be worked out before the first call: namespace,
+ * compiled key and payload expressions, ttl and lease, result codec. A method whose annotation is bad gets a plan
+ * that refuses every call with the same {@link IdempotencyConfigurationException}.
+ */
+public final class MethodPlan {
+
+    static final int MAX_KEY_LENGTH = 255;
+
+    final Method method;
+    final String description;
+    final String namespace;
+    final Expression key;
+    final Expression fingerprint;
+    final boolean fingerprintNone;
+    final Duration ttl;
+    final Duration lease;
+    final OnInProgress onInProgress;
+    final Class<? extends Throwable>[] remember;
+    final ResultCodec codec;
+    final IdempotencyConfigurationException failure;
+
+    private MethodPlan(Method method, Idempotent annotation) {
+        this.method = method;
+        this.description = MethodNames.describe(method);
+        this.namespace = annotation.namespace().isEmpty() ? MethodNames.defaultNamespace(method)
+                : annotation.namespace();
+        this.onInProgress = annotation.onInProgress();
+        this.remember = annotation.rememberExceptions();
+        this.key = ExpressionCompiler.compile(method, "key", annotation.key());
+        String fp = annotation.fingerprint().trim();
+        this.fingerprintNone = fp.equals("none");
+        this.fingerprint = fp.isEmpty() || fingerprintNone ? null
+                : ExpressionCompiler.compile(method, "fingerprint", annotation.fingerprint());
+        this.ttl = duration(annotation, "ttl", annotation.ttl());
+        this.lease = duration(annotation, "lease", annotation.lease());
+        checkKeyTypes();
+        this.codec = ResultCodec.forMethod(method);
+        this.failure = null;
+    }
+
+    private MethodPlan(Method method, String namespace, IdempotencyConfigurationException failure) {
+        this.method = method;
+        this.description = MethodNames.describe(method);
+        this.namespace = namespace;
+        this.key = null;
+        this.fingerprint = null;
+        this.fingerprintNone = false;
+        this.ttl = null;
+        this.lease = null;
+        this.onInProgress = OnInProgress.REJECT;
+        @SuppressWarnings("unchecked")
+        Class<? extends Throwable>[] none = new Class[0];
+        this.remember = none;
+        this.codec = null;
+        this.failure = failure;
+    }
+
+    /** Compiles the plan; a bad annotation gives a failed plan rather than an exception. */
+    static MethodPlan compile(Method method) {
+        Idempotent annotation = method.getAnnotation(Idempotent.class);
+        String namespace = MethodNames.defaultNamespace(method);
+        if (annotation == null) {
+            return new MethodPlan(method, namespace, new IdempotencyConfigurationException(
+                    MethodNames.describe(method) + " is not annotated @Idempotent", namespace, null));
+        }
+        if (!annotation.namespace().isEmpty()) {
+            namespace = annotation.namespace();
+        }
+        try {
+            return new MethodPlan(method, annotation);
+        } catch (IdempotencyConfigurationException e) {
+            return new MethodPlan(method, namespace, new IdempotencyConfigurationException(
+                    e.getMessage(), namespace, null, e.getCause()));
+        } catch (RuntimeException | LinkageError e) {
+            return new MethodPlan(method, namespace, new IdempotencyConfigurationException(
+                    "@Idempotent on " + MethodNames.describe(method) + " cannot be compiled: " + e, namespace, null, e));
+        }
+    }
+
+    /** The configuration error of a method that must refuse to run, or {@code null}. */
+    public IdempotencyConfigurationException failure() {
+        return failure;
+    }
+
+    public String namespace() {
+        return namespace;
+    }
+
+    public String description() {
+        return description;
+    }
+
+    public Method method() {
+        return method;
+    }
+
+    boolean remembers(Throwable t) {
+        for (Class<? extends Throwable> type : remember) {
+            if (type.isInstance(t)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The key for these arguments, refused if null, blank or too long: before the body can run. */
+    String key(Object[] args) {
+        Expression.Term[] terms = key.terms;
+        if (terms.length == 1) {
+            Object value = evaluate(terms[0], args);
+            if (value == null) {
+                throw keyError(null, "the key " + terms[0].text + " is null");
+            }
+            return checkKey(value.toString());
+        }
+        StringBuilder sb = new StringBuilder(64);
+        for (Expression.Term term : terms) {
+            Object value = evaluate(term, args);
+            if (value == null) {
+                throw keyError(null, "the key part " + term.text + " is null");
+            }
+            sb.append(value);
+        }
+        return checkKey(sb.toString());
+    }
+
+    private String checkKey(String key) {
+        if (key.isBlank()) {
+            throw keyError(key, "the key is blank");
+        }
+        if (key.length() > MAX_KEY_LENGTH) {
+            throw keyError(key.substring(0, 32) + "…", "the key is " + key.length()
+                    + " characters long, more than the " + MAX_KEY_LENGTH + " allowed");
+        }
+        return key;
+    }
+
+    private Object evaluate(Expression.Term term, Object[] args) {
+        try {
+            return term.value(args);
+        } catch (Throwable t) {
+            throw new IdempotencyKeyException("@Idempotent(key = \"" + key.source + "\") on " + description
+                    + ": reading " + term.text + " threw " + t, namespace, null, t);
+        }
+    }
+
+    private IdempotencyKeyException keyError(String badKey, String why) {
+        return new IdempotencyKeyException(why + " (@Idempotent(key = \"" + key.source + "\") on " + description
+                + ", namespace " + namespace + "); the method did not run", namespace, badKey);
+    }
+
+    /** The payload fingerprint of these arguments, for the given (already valid) key. */
+    String fingerprint(Object[] args, String key) {
+        if (fingerprintNone) {
+            return Fingerprints.NONE;
+        }
+        Object payload;
+        if (fingerprint == null) {
+            payload = args;
+        } else if (fingerprint.isSingleTerm()) {
+            payload = evaluateFingerprint(fingerprint.terms[0], args, key);
+        } else {
+            StringBuilder sb = new StringBuilder();
+            for (Expression.Term term : fingerprint.terms) {
+                sb.append(evaluateFingerprint(term, args, key));
+            }
+            payload = sb.toString();
+        }
+        try {
+            return Fingerprints.of(payload);
+        } catch (Exception e) {
+            throw new IdempotencyConfigurationException("@Idempotent on " + description
+                    + ": cannot fingerprint the payload (" + (fingerprint == null ? "all arguments"
+                    : "fingerprint = \"" + fingerprint.source + "\"") + ") as JSON: " + e.getMessage()
+                    + "; name the payload with fingerprint = \"#req\", or switch the check off with fingerprint = \"none\"",
+                    namespace, key, e);
+        }
+    }
+
+    private Object evaluateFingerprint(Expression.Term term, Object[] args, String key) {
+        try {
+            return term.value(args);
+        } catch (Throwable t) {
+            throw new IdempotencyConfigurationException("@Idempotent(fingerprint = \"" + fingerprint.source
+                    + "\") on " + description + ": reading " + term.text + " threw " + t, namespace, key, t);
+        }
+    }
+
+    Duration ttlOr(Duration fallback) {
+        return ttl != null ? ttl : fallback;
+    }
+
+    Duration leaseOr(Duration fallback) {
+        return lease != null ? lease : fallback;
+    }
+
+    /** A key term must have a meaningful text: a value type or a type that declares its own toString(). */
+    private void checkKeyTypes() {
+        for (Expression.Term term : key.terms) {
+            Class<?> type = term.staticType;
+            if (term.isLiteral() || type.isPrimitive() || CharSequence.class.isAssignableFrom(type) || type.isEnum()
+                    || Number.class.isAssignableFrom(type) || type == Boolean.class || type == Character.class
+                    || type == java.util.UUID.class || type.getName().startsWith("java.time.")) {
+                continue;
+            }
+            boolean ownToString;
+            try {
+                ownToString = !type.isInterface() && type.getMethod("toString").getDeclaringClass() != Object.class;
+            } catch (NoSuchMethodException e) {
+                ownToString = false;
+            }
+            if (!ownToString) {
+                throw new IdempotencyConfigurationException("@Idempotent(key = \"" + key.source + "\") on "
+                        + description + ": " + term.text + " is of type " + type.getName()
+                        + ", which has no toString() of its own, so its text would not identify the request;"
+                        + " name a property, e.g. " + term.text + ".id", namespace, null);
+            }
+        }
+    }
+
+    private Duration duration(Idempotent annotation, String attribute, String value) {
+        if (value.isEmpty()) {
+            return null;
+        }
+        Duration d;
+        try {
+            d = Duration.parse(value.trim());
+        } catch (DateTimeParseException e) {
+            throw new IdempotencyConfigurationException("@Idempotent(" + attribute + " = \"" + value + "\") on "
+                    + description + ": not an ISO-8601 duration such as PT10M", namespace, null);
+        }
+        if (d.isNegative() || d.isZero() || d.toMillis() == 0) {
+            throw new IdempotencyConfigurationException("@Idempotent(" + attribute + " = \"" + value + "\") on "
+                    + description + ": " + attribute + " must be positive (at least PT0.001S), but was " + d,
+                    namespace, null);
+        }
+        return d;
+    }
+}

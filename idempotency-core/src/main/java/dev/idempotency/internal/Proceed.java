@@ -1,0 +1,7 @@
+package dev.idempotency.internal;
+
+/** Runs the intercepted method body. */
+@FunctionalInterface
+public interface Proceed {
+    Object proceed() throws Throwable;
+}

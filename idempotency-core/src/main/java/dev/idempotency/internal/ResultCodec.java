@@ -1,0 +1,217 @@
+package dev.idempotency.internal;
+
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JavaType;
+import com.fasterxml.jackson.databind.JsonDeserializer;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.ObjectWriter;
+import com.fasterxml.jackson.databind.deser.AbstractDeserializer;
+import com.fasterxml.jackson.databind.deser.BeanDeserializerBase;
+import com.fasterxml.jackson.databind.deser.DefaultDeserializationContext;
+import dev.idempotency.IdempotencyConfigurationException;
+import dev.idempotency.spi.Outcome;
+import java.io.InputStream;
+import java.io.Reader;
+import java.lang.reflect.Constructor;
+import java.lang.reflect.GenericArrayType;
+import java.lang.reflect.Method;
+import java.lang.reflect.ParameterizedType;
+import java.lang.reflect.Type;
+import java.lang.reflect.TypeVariable;
+import java.lang.reflect.WildcardType;
+import java.util.Iterator;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Future;
+import java.util.stream.BaseStream;
+
+/**
+ * Encodes a method's results as JSON by its declared generic return type, and reads them back as that type only.
+ * Built and checked once per method: an unsupported return type is a configuration error before the first call.
+ */
+final class ResultCodec {
+
+    private static final String VOID_BODY = "";
+
+    private final boolean isVoid;
+    private final boolean async;
+    private final JavaType valueType;
+    private final ObjectWriter writer;
+    private final ObjectReader reader;
+
+    private ResultCodec(boolean isVoid, boolean async, JavaType valueType) {
+        this.isVoid = isVoid;
+        this.async = async;
+        this.valueType = valueType;
+        this.writer = valueType == null ? null : Json.RESULTS.writerFor(valueType);
+        this.reader = valueType == null ? null : Json.RESULTS.readerFor(valueType);
+    }
+
+    static ResultCodec forMethod(Method method) {
+        Type type = method.getGenericReturnType();
+        Class<?> raw = method.getReturnType();
+        boolean async = false;
+        if (CompletionStage.class.isAssignableFrom(raw)) {
+            if (raw != CompletionStage.class && raw != CompletableFuture.class) {
+                throw unsupported(method, type, "declare CompletionStage<T> or CompletableFuture<T>");
+            }
+            if (!(type instanceof ParameterizedType p)) {
+                throw unsupported(method, type, "declare the value type, e.g. CompletableFuture<Receipt>");
+            }
+            async = true;
+            type = p.getActualTypeArguments()[0];
+            raw = erase(type);
+        }
+        if (raw == void.class || raw == Void.class) {
+            return new ResultCodec(true, async, null);
+        }
+        check(method, type);
+        JavaType javaType = Json.RESULTS.getTypeFactory().constructType(type);
+        checkReadable(method, javaType);
+        return new ResultCodec(false, async, javaType);
+    }
+
+    boolean isAsync() {
+        return async;
+    }
+
+    String describeType() {
+        return isVoid ? "void" : valueType.toCanonical();
+    }
+
+    Outcome encode(Object value) throws JsonProcessingException {
+        return Outcome.value(isVoid ? VOID_BODY : writer.writeValueAsString(value));
+    }
+
+    Object decode(String body) throws JsonProcessingException {
+        if (isVoid) {
+            if (!body.isEmpty()) {
+                throw new IllegalStateException("a void result must have an empty body");
+            }
+            return null;
+        }
+        return reader.readValue(body);
+    }
+
+    static Outcome encodeException(Throwable t) throws JsonProcessingException {
+        return Outcome.exception(t.getClass().getName(), Json.RESULTS.writeValueAsString(t));
+    }
+
+    /**
+     * Reads a remembered exception back, only as a class that the method remembers: a record naming any other
+     * class is refused, never instantiated.
+     */
+    static Throwable decodeException(String typeName, String body, Class<? extends Throwable>[] remembered,
+                                     ClassLoader loader) throws Exception {
+        Class<?> type = Class.forName(typeName, false, loader);
+        Class<? extends Throwable> allowed = null;
+        for (Class<? extends Throwable> r : remembered) {
+            if (r.isAssignableFrom(type)) {
+                allowed = type.asSubclass(r);
+                break;
+            }
+        }
+        if (allowed == null) {
+            throw new IllegalStateException(typeName + " is not one of the method's rememberExceptions types");
+        }
+        try {
+            return Json.RESULTS.readerFor(allowed).without(
+                    com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).readValue(body);
+        } catch (JsonProcessingException e) {
+            String message = Json.RESULTS.readTree(body).path("message").asText(null);
+            try {
+                Constructor<? extends Throwable> withMessage = allowed.getConstructor(String.class);
+                return withMessage.newInstance(message);
+            } catch (NoSuchMethodException noMessageConstructor) {
+                return allowed.getConstructor().newInstance();
+            }
+        }
+    }
+
+    private static void check(Method method, Type type) {
+        if (type instanceof TypeVariable<?> v) {
+            throw unsupported(method, method.getGenericReturnType(),
+                    "the type variable " + v.getName() + " cannot be decoded: declare a concrete type");
+        }
+        if (type instanceof WildcardType w) {
+            Type[] upper = w.getUpperBounds();
+            check(method, upper.length == 0 ? Object.class : upper[0]);
+            return;
+        }
+        if (type instanceof GenericArrayType a) {
+            check(method, a.getGenericComponentType());
+            return;
+        }
+        if (type instanceof ParameterizedType p) {
+            for (Type arg : p.getActualTypeArguments()) {
+                check(method, arg);
+            }
+            return;
+        }
+        Class<?> raw = (Class<?>) type;
+        if (raw == Object.class) {
+            throw unsupported(method, method.getGenericReturnType(),
+                    "Object says nothing of what to decode: declare the concrete type");
+        }
+        if (Future.class.isAssignableFrom(raw) || BaseStream.class.isAssignableFrom(raw)
+                || Iterator.class.isAssignableFrom(raw) || InputStream.class.isAssignableFrom(raw)
+                || Reader.class.isAssignableFrom(raw)) {
+            throw unsupported(method, method.getGenericReturnType(), raw.getSimpleName() + " is not a value");
+        }
+        if (raw.getTypeParameters().length > 0) {
+            throw unsupported(method, method.getGenericReturnType(),
+                    "the raw type " + raw.getSimpleName() + " needs its type arguments, e.g. "
+                            + raw.getSimpleName() + "<Order>");
+        }
+    }
+
+    private static void checkReadable(Method method, JavaType type) {
+        if (type.isContainerType() || type.isReferenceType()) {
+            if (type.getKeyType() != null) {
+                checkReadable(method, type.getKeyType());
+            }
+            if (type.getContentType() != null) {
+                checkReadable(method, type.getContentType());
+            }
+            return;
+        }
+        if (type.isPrimitive() || type.isEnumType() || type.getRawClass().isAnnotationPresent(JsonTypeInfo.class)) {
+            return;
+        }
+        JsonDeserializer<Object> deserializer;
+        try {
+            DefaultDeserializationContext context = ((DefaultDeserializationContext) Json.RESULTS
+                    .getDeserializationContext()).createInstance(Json.RESULTS.getDeserializationConfig(), null, null);
+            deserializer = context.findRootValueDeserializer(type);
+        } catch (Exception e) {
+            throw unsupported(method, method.getGenericReturnType(),
+                    type.getRawClass().getSimpleName() + " cannot be decoded: " + e.getMessage());
+        }
+        if (deserializer instanceof AbstractDeserializer) {
+            throw unsupported(method, method.getGenericReturnType(), type.getRawClass().getSimpleName()
+                    + " is abstract: declare a concrete type (no polymorphic typing is used)");
+        }
+        if (deserializer instanceof BeanDeserializerBase bean && !bean.getValueInstantiator().canInstantiate()) {
+            throw unsupported(method, method.getGenericReturnType(), type.getRawClass().getSimpleName()
+                    + " has no constructor to decode with: add a no-argument constructor, make it a record, or"
+                    + " compile with -parameters and annotate its constructor with @JsonCreator");
+        }
+    }
+
+    private static Class<?> erase(Type type) {
+        if (type instanceof Class<?> c) {
+            return c;
+        }
+        if (type instanceof ParameterizedType p) {
+            return (Class<?>) p.getRawType();
+        }
+        return Object.class;
+    }
+
+    private static IdempotencyConfigurationException unsupported(Method method, Type type, String why) {
+        return new IdempotencyConfigurationException("@Idempotent on " + MethodNames.describe(method)
+                + ": unsupported return type " + type.getTypeName() + ": " + why,
+                MethodNames.defaultNamespace(method), null);
+    }
+}

@@ -1,0 +1,102 @@
+package dev.idempotency.internal;
+
+import dev.idempotency.IdempotencyConfigurationException;
+import dev.idempotency.core.IdempotencyConfig;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URL;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * Reads the settings from their sources, first found wins: overrides (the agent's arguments), system properties,
+ * environment variables, {@code idempotency.properties} on the classpath. Errors say where a bad value came from.
+ */
+public final class Settings {
+
+    public static final String STORE = "idempotency.store";
+    public static final String TTL = "idempotency.ttl";
+    public static final String LEASE = "idempotency.lease";
+    public static final String PROPERTIES_FILE = "idempotency.properties";
+
+    private final Map<String, String> overrides;
+    private final Properties file;
+    private final String fileLocation;
+
+    private Settings(Map<String, String> overrides, Properties file, String fileLocation) {
+        this.overrides = overrides;
+        this.file = file;
+        this.fileLocation = fileLocation;
+    }
+
+    public static Settings fromEnvironment() {
+        return load(Map.of());
+    }
+
+    /** @param overrides values by short name ({@code store}, {@code ttl}, {@code lease}), e.g. the agent's arguments */
+    public static Settings load(Map<String, String> overrides) {
+        ClassLoader loader = Thread.currentThread().getContextClassLoader();
+        if (loader == null) {
+            loader = Settings.class.getClassLoader();
+        }
+        URL url = loader == null ? null : loader.getResource(PROPERTIES_FILE);
+        Properties props = new Properties();
+        if (url != null) {
+            try (InputStream in = url.openStream()) {
+                props.load(in);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read " + url, e);
+            }
+        }
+        return new Settings(Map.copyOf(overrides), props, url == null ? null : url.toString());
+    }
+
+    /** A value and the source it came from, or {@code null}. */
+    record Found(String value, String source) {
+    }
+
+    Found find(String name) {
+        String shortName = name.substring(name.indexOf('.') + 1);
+        String value = overrides.get(shortName);
+        if (value != null) {
+            return new Found(value, "agent argument " + shortName + "=");
+        }
+        value = System.getProperty(name);
+        if (value != null) {
+            return new Found(value, "system property " + name);
+        }
+        String env = name.toUpperCase(Locale.ROOT).replace('.', '_');
+        value = System.getenv(env);
+        if (value != null) {
+            return new Found(value, "environment variable " + env);
+        }
+        value = file.getProperty(name);
+        if (value != null) {
+            return new Found(value, name + " in " + fileLocation);
+        }
+        return null;
+    }
+
+    public IdempotencyConfig toConfig() {
+        IdempotencyConfig.Builder b = IdempotencyConfig.builder();
+        apply(STORE, b::storeUri);
+        apply(TTL, b::defaultTtl);
+        apply(LEASE, b::defaultLease);
+        return b.build();
+    }
+
+    private void apply(String name, java.util.function.Consumer<String> setter) {
+        Found found = find(name);
+        if (found == null) {
+            return;
+        }
+        try {
+            setter.accept(found.value());
+        } catch (IdempotencyConfigurationException e) {
+            throw new IdempotencyConfigurationException(
+                    "from " + found.source() + ": " + e.getMessage(), null, null, e.getCause());
+        }
+    }
+}

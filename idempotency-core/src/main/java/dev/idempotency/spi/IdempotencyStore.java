@@ -1,0 +1,45 @@
+package dev.idempotency.spi;
+
+import java.time.Duration;
+
+/**
+ * Where claims and results live. Every operation is atomic with respect to one record, which is named by a
+ * namespace and a key; how the two are laid out is the store's business.
+ *
+ * <p>Ownership: a claim carries an owner token that is unique to one call. {@link #complete}, {@link #release} and
+ * {@link #renew} act only while the stored record is still in progress under that owner and its lease is alive, so a
+ * holder whose lease lapsed and was taken over can never overwrite or delete the new owner's record.
+ *
+ * <p>Expiry: every record a store writes expires: an in-progress claim when its lease runs out, a completed record
+ * after its ttl. Implementations signal an unreachable or misbehaving backend with
+ * {@link dev.idempotency.IdempotencyStoreException}; the engine then does not run the method.
+ */
+public interface IdempotencyStore extends AutoCloseable {
+
+    /**
+     * Claims the key if it is free, or if it is in progress with an expired lease (a takeover); otherwise returns
+     * the live record, in progress or completed, unchanged. One atomic step.
+     */
+    ClaimResult claim(String namespace, String key, String owner, String fingerprint, Duration lease);
+
+    /** Replaces our in-progress claim by the completed record, kept for {@code ttl}. False if the claim is no longer ours. */
+    boolean complete(String namespace, String key, String owner, Outcome outcome, Duration ttl);
+
+    /** Deletes our in-progress claim. False if it is no longer ours. */
+    boolean release(String namespace, String key, String owner);
+
+    /** Extends our in-progress claim to {@code lease} from now. False if it is no longer ours. */
+    boolean renew(String namespace, String key, String owner, Duration lease);
+
+    /** The live record for the key, or {@code null} if there is none (never written, expired or released). */
+    StoredRecord read(String namespace, String key);
+
+    /** A short description for logs, without secrets, e.g. {@code memory(maxEntries=100000)}. */
+    default String describe() {
+        return getClass().getSimpleName();
+    }
+
+    @Override
+    default void close() {
+    }
+}

@@ -1,0 +1,90 @@
+package dev.idempotency.testkit;
+
+import dev.idempotency.IdempotencyStoreException;
+import dev.idempotency.spi.ClaimResult;
+import dev.idempotency.spi.IdempotencyStore;
+import dev.idempotency.spi.Outcome;
+import dev.idempotency.spi.StoredRecord;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A real store with two switches for fault tests: {@link #down} makes every operation fail as an unreachable store
+ * would, and {@link #freezeRenewals} makes renewals report success without extending anything, as a holder whose
+ * renewals stopped reaching the store would experience.
+ */
+public final class ControllableStore implements IdempotencyStore {
+    private final IdempotencyStore delegate;
+    public volatile boolean down;
+    public volatile boolean freezeRenewals;
+    /** Rewrites completed records on their way out, as a tampered or foreign backend would. */
+    public volatile java.util.function.UnaryOperator<StoredRecord> tamper;
+    public final AtomicInteger claims = new AtomicInteger();
+    public final AtomicInteger renewals = new AtomicInteger();
+
+    public ControllableStore(IdempotencyStore delegate) {
+        this.delegate = delegate;
+    }
+
+    public IdempotencyStore delegate() {
+        return delegate;
+    }
+
+    private void check(String namespace, String key) {
+        if (down) {
+            throw new IdempotencyStoreException("test store is down", namespace, key);
+        }
+    }
+
+    @Override
+    public ClaimResult claim(String namespace, String key, String owner, String fingerprint, Duration lease) {
+        check(namespace, key);
+        claims.incrementAndGet();
+        ClaimResult result = delegate.claim(namespace, key, owner, fingerprint, lease);
+        if (result instanceof ClaimResult.Found found) {
+            return ClaimResult.found(tampered(found.record()));
+        }
+        return result;
+    }
+
+    @Override
+    public boolean complete(String namespace, String key, String owner, Outcome outcome, Duration ttl) {
+        check(namespace, key);
+        return delegate.complete(namespace, key, owner, outcome, ttl);
+    }
+
+    @Override
+    public boolean release(String namespace, String key, String owner) {
+        check(namespace, key);
+        return delegate.release(namespace, key, owner);
+    }
+
+    @Override
+    public boolean renew(String namespace, String key, String owner, Duration lease) {
+        check(namespace, key);
+        renewals.incrementAndGet();
+        return freezeRenewals || delegate.renew(namespace, key, owner, lease);
+    }
+
+    @Override
+    public StoredRecord read(String namespace, String key) {
+        check(namespace, key);
+        StoredRecord record = delegate.read(namespace, key);
+        return record == null ? null : tampered(record);
+    }
+
+    private StoredRecord tampered(StoredRecord record) {
+        java.util.function.UnaryOperator<StoredRecord> t = tamper;
+        return t != null && record.isCompleted() ? t.apply(record) : record;
+    }
+
+    @Override
+    public String describe() {
+        return "controllable(" + delegate.describe() + ")";
+    }
+
+    @Override
+    public void close() {
+        delegate.close();
+    }
+}

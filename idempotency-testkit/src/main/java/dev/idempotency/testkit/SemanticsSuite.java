@@ -1,0 +1,550 @@
+package dev.idempotency.testkit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.idempotency.IdempotencyConfigurationException;
+import dev.idempotency.IdempotencyException;
+import dev.idempotency.IdempotencyInProgressException;
+import dev.idempotency.IdempotencyKeyException;
+import dev.idempotency.IdempotencyKeyReuseException;
+import dev.idempotency.IdempotencyStoreException;
+import dev.idempotency.core.Idempotency;
+import dev.idempotency.core.IdempotencyConfig;
+import dev.idempotency.core.IdempotencyEvent;
+import dev.idempotency.spi.IdempotencyStore;
+import dev.idempotency.spi.Outcome;
+import dev.idempotency.spi.StoredRecord;
+import dev.idempotency.testkit.fixtures.BrokenService;
+import dev.idempotency.testkit.fixtures.ConformanceService;
+import dev.idempotency.testkit.fixtures.Types;
+import dev.idempotency.testkit.fixtures.Types.AccountClosedException;
+import dev.idempotency.testkit.fixtures.Types.Address;
+import dev.idempotency.testkit.fixtures.Types.Customer;
+import dev.idempotency.testkit.fixtures.Types.InsufficientFundsException;
+import dev.idempotency.testkit.fixtures.Types.Order;
+import dev.idempotency.testkit.fixtures.Types.Receipt;
+import dev.idempotency.testkit.fixtures.Types.TransferRequest;
+import java.math.BigDecimal;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The contract's semantics, written once. Each weaving route runs it on its own idempotent
+ * {@link ConformanceService}, and each store runs it by overriding {@link #newStore(Clock)}.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+public abstract class SemanticsSuite {
+
+    protected MutableClock clock;
+    protected ControllableStore store;
+    protected ConformanceService service;
+    protected final List<IdempotencyEvent> events = new CopyOnWriteArrayList<>();
+    private ExecutorService pool;
+
+    /** The store under test; the default is the in-memory store on the test's clock. */
+    protected IdempotencyStore newStore(Clock clock) {
+        return new dev.idempotency.memory.MemoryStore(clock, 10_000);
+    }
+
+    /** Whether the store keeps time by {@link #clock} (so leases and ttls can be moved without sleeping). */
+    protected boolean storeUsesTestClock() {
+        return true;
+    }
+
+    @BeforeEach
+    void configureRuntime() {
+        clock = new MutableClock();
+        store = new ControllableStore(newStore(clock));
+        Idempotency.configure(IdempotencyConfig.builder()
+                .store(store)
+                .clock(clock)
+                .defaultLease(Duration.ofSeconds(30))
+                .listener(events::add)
+                .build());
+        service = new ConformanceService();
+        pool = Executors.newCachedThreadPool();
+    }
+
+    @AfterEach
+    void closeRuntime() throws InterruptedException {
+        service.gate.countDown();
+        pool.shutdownNow();
+        pool.awaitTermination(10, TimeUnit.SECONDS);
+        Idempotency.reset();
+    }
+
+    /** A key no other test or run uses, for stores that outlive the test. */
+    protected static String fresh(String name) {
+        return name + "-" + java.util.UUID.randomUUID();
+    }
+
+    // ---- the key is unknown: the call claims it and runs; the result is stored; a replay returns an equal copy ----
+
+    @Test
+    void stringResultRunsOnceAndReplaysEqual() {
+        String id = fresh("s");
+        String first = service.text(id, "hello");
+        String second = service.text(id, "hello");
+        assertThat(second).isEqualTo(first).isEqualTo("hello#1");
+        assertThat(service.runs("text")).isEqualTo(1);
+        assertThat(types()).containsExactly(IdempotencyEvent.Type.EXECUTED, IdempotencyEvent.Type.REPLAYED);
+    }
+
+    @Test
+    void recordResultReplaysEqual() {
+        TransferRequest req = new TransferRequest(fresh("r"), "alice", "bob", new BigDecimal("25.00"));
+        Receipt first = service.transfer(req);
+        Receipt second = service.transfer(new TransferRequest(req.requestId(), "alice", "bob", new BigDecimal("25.00")));
+        assertThat(second).isEqualTo(first);
+        assertThat(second.amount().scale()).isEqualTo(2);
+        assertThat(service.runs("transfer")).isEqualTo(1);
+    }
+
+    @Test
+    void listOfRecordsReplaysAsAnEqualCopy() {
+        String id = fresh("l");
+        List<Types.Line> first = service.lines(id);
+        List<Types.Line> second = service.lines(id);
+        assertThat(second).isEqualTo(first).isEqualTo(Types.lines(id)).isNotSameAs(first);
+        first.clear();
+        assertThat(service.lines(id)).isEqualTo(Types.lines(id));
+        assertThat(service.runs("lines")).isEqualTo(1);
+    }
+
+    @Test
+    void mapOfBigDecimalsKeepsScaleAndOrder() {
+        String id = fresh("m");
+        Map<String, BigDecimal> first = service.balances(id);
+        Map<String, BigDecimal> second = service.balances(id);
+        assertThat(second).isEqualTo(first);
+        assertThat(new ArrayList<>(second.keySet())).containsExactly("EUR", "USD", "JPY");
+        assertThat(second.get("EUR").scale()).isEqualTo(2);
+        assertThat(second.get("USD")).isEqualTo(new BigDecimal("1E+3"));
+        assertThat(service.runs("balances")).isEqualTo(1);
+    }
+
+    @Test
+    void optionalReplaysPresentAndEmpty() {
+        String present = fresh("o");
+        String empty = fresh("o");
+        assertThat(service.maybe(present, true)).contains("found-" + present);
+        assertThat(service.maybe(present, true)).isEqualTo(Optional.of("found-" + present));
+        assertThat(service.maybe(empty, false)).isEmpty();
+        assertThat(service.maybe(empty, false)).isEqualTo(Optional.empty());
+        assertThat(service.runs("maybe")).isEqualTo(2);
+    }
+
+    @Test
+    void primitiveResultReplays() {
+        String id = fresh("i");
+        int first = service.count(id);
+        int second = service.count(id);
+        assertThat(first).isEqualTo(42);
+        assertThat(second).isEqualTo(42);
+        assertThat(service.runs("count")).isEqualTo(1);
+    }
+
+    @Test
+    void voidMethodRunsOnce() {
+        String id = fresh("v");
+        service.touch(id);
+        service.touch(id);
+        service.touch(id);
+        assertThat(service.runs("touch")).isEqualTo(1);
+    }
+
+    @Test
+    void javaTimeReplaysToTheNanosecond() {
+        String id = fresh("t");
+        assertThat(service.stamp(id)).isEqualTo(service.stamp(id)).hasToString("2026-03-01T10:15:30.123456789Z");
+        assertThat(service.runs("stamp")).isEqualTo(1);
+    }
+
+    @Test
+    void completableFutureCompletesTheRecordWhenItCompletes() throws Exception {
+        String id = fresh("f");
+        service.gate = new CountDownLatch(1);
+        CompletableFuture<Receipt> first = service.later(id);
+        assertThatThrownBy(() -> service.later(id)).isInstanceOf(IdempotencyInProgressException.class);
+        service.gate.countDown();
+        Receipt value = first.get(10, TimeUnit.SECONDS);
+        awaitCompleted(() -> types().contains(IdempotencyEvent.Type.EXECUTED));
+        CompletableFuture<Receipt> replay = service.later(id);
+        assertThat(replay).isCompleted();
+        assertThat(replay.get()).isEqualTo(value);
+        assertThat(service.runs("later")).isEqualTo(1);
+    }
+
+    // ---- exceptions ----
+
+    @Test
+    void anExceptionReleasesTheKeySoARetryRuns() {
+        String id = fresh("e");
+        service.nextFailure = new IllegalStateException("downstream timed out");
+        assertThatThrownBy(() -> service.failing(id)).isInstanceOf(IllegalStateException.class)
+                .hasMessage("downstream timed out");
+        assertThat(service.failing(id)).isEqualTo("recovered");
+        assertThat(service.failing(id)).isEqualTo("recovered");
+        assertThat(service.runs("failing")).isEqualTo(2);
+    }
+
+    @Test
+    void aRememberedExceptionIsRethrownOnReplay() {
+        String id = fresh("x");
+        assertThatThrownBy(() -> service.debit(id, 500, false))
+                .isExactlyInstanceOf(InsufficientFundsException.class).hasMessage("cannot debit 500 from " + id);
+        assertThatThrownBy(() -> service.debit(id, 500, false))
+                .isExactlyInstanceOf(InsufficientFundsException.class).hasMessage("cannot debit 500 from " + id);
+        assertThat(service.runs("debit")).isEqualTo(1);
+    }
+
+    @Test
+    void aRememberedCheckedExceptionIsRethrownOnReplay() {
+        String id = fresh("c");
+        assertThatThrownBy(() -> service.debit(id, 1, true)).isExactlyInstanceOf(AccountClosedException.class);
+        assertThatThrownBy(() -> service.debit(id, 1, true)).isExactlyInstanceOf(AccountClosedException.class)
+                .hasMessage("account of " + id + " is closed");
+        assertThat(service.runs("debit")).isEqualTo(1);
+    }
+
+    // ---- payloads ----
+
+    @Test
+    void aKeyReusedWithAnotherPayloadIsRefused() {
+        String id = fresh("k");
+        service.text(id, "first");
+        assertThatThrownBy(() -> service.text(id, "second"))
+                .isInstanceOf(IdempotencyKeyReuseException.class)
+                .hasMessageContaining(id)
+                .satisfies(e -> assertThat(((IdempotencyException) e).getKey()).isEqualTo(id))
+                .satisfies(e -> assertThat(((IdempotencyException) e).getNamespace()).endsWith("ConformanceService.text"));
+        assertThat(service.runs("text")).isEqualTo(1);
+        assertThat(types()).contains(IdempotencyEvent.Type.KEY_REUSE);
+    }
+
+    @Test
+    void aFingerprintExpressionComparesOnlyWhatItNames() {
+        String id = fresh("p");
+        service.payOnlyAmount(id, new TransferRequest("a", "x", "y", new BigDecimal("5")));
+        assertThat(service.payOnlyAmount(id, new TransferRequest("b", "other", "other", new BigDecimal("5"))))
+                .isEqualTo("paid-1");
+        assertThatThrownBy(() -> service.payOnlyAmount(id, new TransferRequest("a", "x", "y", new BigDecimal("6"))))
+                .isInstanceOf(IdempotencyKeyReuseException.class);
+        assertThat(service.runs("payOnlyAmount")).isEqualTo(1);
+    }
+
+    @Test
+    void fingerprintNoneReplaysWhateverThePayload() {
+        String id = fresh("n");
+        assertThat(service.anyPayload(id, "one")).isEqualTo("one-1");
+        assertThat(service.anyPayload(id, "two")).isEqualTo("one-1");
+        assertThat(service.runs("anyPayload")).isEqualTo(1);
+    }
+
+    // ---- keys ----
+
+    @Test
+    void propertyPathsReachGettersIsGettersRecordComponentsAndFields() {
+        Order order = new Order(fresh("o"), true, new Customer("c1", new Address("FR")), "web");
+        service.orderKey(order);
+        service.orderKey(new Order(order.getOrderNo(), true, new Customer("other", new Address("FR")), "web"));
+        assertThat(service.runs("orderKey")).isEqualTo(1);
+        service.orderKey(new Order(order.getOrderNo(), false, new Customer("c1", new Address("FR")), "web"));
+        service.orderKey(new Order(order.getOrderNo(), true, new Customer("c1", new Address("DE")), "web"));
+        service.orderKey(new Order(order.getOrderNo(), true, new Customer("c1", new Address("FR")), "app"));
+        assertThat(service.runs("orderKey")).isEqualTo(4);
+    }
+
+    @Test
+    void nullBlankAndOverlongKeysAreRefusedBeforeTheBodyRuns() {
+        assertThatThrownBy(() -> service.text(null, "v")).isInstanceOf(IdempotencyKeyException.class)
+                .hasMessageContaining("#id").hasMessageContaining("null").hasMessageContaining("ConformanceService.text");
+        assertThatThrownBy(() -> service.text("", "v")).isInstanceOf(IdempotencyKeyException.class)
+                .hasMessageContaining("blank");
+        assertThatThrownBy(() -> service.text("   ", "v")).isInstanceOf(IdempotencyKeyException.class);
+        assertThatThrownBy(() -> service.text("k".repeat(256), "v")).isInstanceOf(IdempotencyKeyException.class)
+                .hasMessageContaining("256 characters");
+        Order noCustomer = new Order("o-1", false, null, "web");
+        assertThatThrownBy(() -> service.orderKey(noCustomer)).isInstanceOf(IdempotencyKeyException.class)
+                .hasMessageContaining("#order.customer.address.country is null");
+        assertThat(service.totalRuns()).isZero();
+        assertThat(service.text("k".repeat(255), "v")).isEqualTo("v#1");
+    }
+
+    @Test
+    void namespacesSeparateMethodsWithTheSameKey() {
+        String id = fresh("ns");
+        assertThat(service.sharedA(id)).isEqualTo("a-1");
+        assertThat(service.separateB(id)).isEqualTo("b-1");
+        assertThat(service.text(id, "x")).isEqualTo("x#1");
+    }
+
+    // ---- ttl ----
+
+    @Test
+    void aResultIsForgottenAfterItsTtl() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(storeUsesTestClock(), "the store keeps its own time");
+        String id = fresh("ttl");
+        assertThat(service.shortLived(id)).isEqualTo("short-1");
+        clock.advance(Duration.ofMinutes(4));
+        assertThat(service.shortLived(id)).isEqualTo("short-1");
+        clock.advance(Duration.ofMinutes(2));
+        assertThat(service.shortLived(id)).isEqualTo("short-2");
+    }
+
+    // ---- the key is in progress ----
+
+    @Test
+    void rejectRefusesASecondCallWhileTheFirstRuns() throws Exception {
+        String id = fresh("rj");
+        service.gate = new CountDownLatch(1);
+        Future<String> first = pool.submit(() -> service.slow(id));
+        assertThat(service.entered.await(10, TimeUnit.SECONDS)).isTrue();
+        assertThatThrownBy(() -> service.slow(id)).isInstanceOf(IdempotencyInProgressException.class)
+                .hasMessageContaining(id);
+        service.gate.countDown();
+        assertThat(first.get(10, TimeUnit.SECONDS)).isEqualTo("slow-" + id);
+        assertThat(service.slow(id)).isEqualTo("slow-" + id);
+        assertThat(service.runs("slow")).isEqualTo(1);
+    }
+
+    @Test
+    void waitReturnsTheFirstCallsResult() throws Exception {
+        String id = fresh("w");
+        service.gate = new CountDownLatch(1);
+        Future<String> first = pool.submit(() -> service.slowWait(id));
+        assertThat(service.entered.await(10, TimeUnit.SECONDS)).isTrue();
+        Future<String> second = pool.submit(() -> service.slowWait(id));
+        Thread.sleep(50);
+        assertThat(second).isNotDone();
+        service.gate.countDown();
+        assertThat(second.get(10, TimeUnit.SECONDS)).isEqualTo(first.get(10, TimeUnit.SECONDS));
+        assertThat(service.runs("slowWait")).isEqualTo(1);
+    }
+
+    @Test
+    void waitGivesUpWhenTheLeaseRunsOutFirst() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(storeUsesTestClock(), "the store keeps its own time");
+        String id = fresh("wt");
+        service.gate = new CountDownLatch(1);
+        Future<String> first = pool.submit(() -> service.slowWait(id));
+        assertThat(service.entered.await(10, TimeUnit.SECONDS)).isTrue();
+        Future<String> waiter = pool.submit(() -> service.slowWait(id));
+        Thread.sleep(50);
+        assertThat(waiter).isNotDone();
+        // the holder is alive and keeps renewing while time passes beyond the waiter's patience (the lease, 30 s)
+        for (int step = 0; step < 4; step++) {
+            int renewals = store.renewals.get();
+            clock.advance(Duration.ofSeconds(11));
+            awaitCompleted(() -> store.renewals.get() > renewals);
+        }
+        assertThatThrownBy(() -> waiter.get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(IdempotencyInProgressException.class)
+                .hasMessageContaining("did not finish within the lease");
+        service.gate.countDown();
+        assertThat(first.get(10, TimeUnit.SECONDS)).isEqualTo("waited-" + id);
+        assertThat(service.runs("slowWait")).isEqualTo(1);
+    }
+
+    @Test
+    void thirtyTwoThreadsOnOneKeyRejectRunOnce() throws Exception {
+        String id = fresh("c32");
+        List<Object> outcomes = race(32, () -> service.text(id, "same"));
+        assertThat(service.runs("text")).isEqualTo(1);
+        for (Object o : outcomes) {
+            if (o instanceof Throwable t) {
+                assertThat(t).isInstanceOf(IdempotencyInProgressException.class);
+            } else {
+                assertThat(o).isEqualTo("same#1");
+            }
+        }
+        assertThat(outcomes).contains("same#1");
+    }
+
+    @Test
+    void thirtyTwoThreadsOnOneKeyWaitAllGetTheSameResult() throws Exception {
+        String id = fresh("w32");
+        service.gate = new CountDownLatch(1);
+        pool.submit(() -> {
+            service.entered.await(10, TimeUnit.SECONDS);
+            Thread.sleep(100);
+            service.gate.countDown();
+            return null;
+        });
+        List<Object> outcomes = race(32, () -> service.slowWait(id));
+        assertThat(outcomes).hasSize(32).allMatch(("waited-" + id)::equals);
+        assertThat(service.runs("slowWait")).isEqualTo(1);
+    }
+
+    @Test
+    void aClaimWhoseLeaseExpiredIsTakenOverAndItsHolderNeverOverwritesTheNewOwner() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(storeUsesTestClock(), "the store keeps its own time");
+        String id = fresh("lost");
+        store.freezeRenewals = true; // the holder's renewals stop reaching the store, as if it were cut off
+        service.gate = new CountDownLatch(1);
+        Future<String> holder = pool.submit(() -> service.firstBlocks(id));
+        assertThat(service.entered.await(10, TimeUnit.SECONDS)).isTrue();
+        assertThatThrownBy(() -> service.firstBlocks(id)).isInstanceOf(IdempotencyInProgressException.class);
+        clock.advance(Duration.ofSeconds(31));
+        assertThat(service.firstBlocks(id)).as("the expired claim is taken over").isEqualTo("run-2");
+        service.gate.countDown();
+        assertThat(holder.get(10, TimeUnit.SECONDS)).as("the old holder's caller still gets its result")
+                .isEqualTo("run-1");
+        assertThat(types()).contains(IdempotencyEvent.Type.LEASE_LOST);
+        assertThat(service.firstBlocks(id)).as("the new owner's record stands").isEqualTo("run-2");
+        assertThat(service.runs("firstBlocks")).isEqualTo(2);
+    }
+
+    @Test
+    void aLeaseShorterThanTheCallIsRenewedSoItNeverRunsTwice() throws Exception {
+        // real time: the lease is 300 ms, the call takes 1.2 s; without renewal the second caller would run it
+        Idempotency.configure(IdempotencyConfig.builder().store(newStore(Clock.systemUTC())).build());
+        String id = fresh("renew");
+        Future<String> first = pool.submit(() -> service.sleepy(id, 1_200));
+        assertThat(service.entered.await(10, TimeUnit.SECONDS)).isTrue();
+        long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(900);
+        int refused = 0;
+        while (System.nanoTime() < end) {
+            try {
+                service.sleepy(id, 0);
+            } catch (IdempotencyInProgressException expected) {
+                refused++;
+            }
+            Thread.sleep(100);
+        }
+        assertThat(first.get(10, TimeUnit.SECONDS)).isEqualTo("woke-" + id);
+        assertThat(refused).isGreaterThanOrEqualTo(5);
+        assertThat(service.runs("sleepy")).isEqualTo(1);
+        assertThat(service.sleepy(id, 0)).isEqualTo("woke-" + id);
+    }
+
+    // ---- the store fails or holds something foreign ----
+
+    @Test
+    void aStoreThatIsDownFailsClosed() {
+        String id = fresh("down");
+        store.down = true;
+        assertThatThrownBy(() -> service.text(id, "v")).isInstanceOf(IdempotencyStoreException.class)
+                .satisfies(e -> assertThat(((IdempotencyException) e).getKey()).isEqualTo(id));
+        assertThat(service.runs("text")).isZero();
+        assertThat(types()).contains(IdempotencyEvent.Type.STORE_ERROR);
+        store.down = false;
+        assertThat(service.text(id, "v")).isEqualTo("v#1");
+    }
+
+    @Test
+    void aTamperedRecordIsAnErrorNeverAnObject() {
+        TransferRequest req = new TransferRequest(fresh("tamper"), "a", "b", BigDecimal.ONE);
+        service.transfer(req);
+        // the stored body is replaced by a foreign one that names a class of its own choosing
+        store.tamper = record -> StoredRecord.completed(record.fingerprint(),
+                Outcome.value("{\"@class\":\"java.net.URL\",\"transferId\":1,\"unexpected\":true}"));
+        assertThatThrownBy(() -> service.transfer(req))
+                .isInstanceOf(IdempotencyStoreException.class).hasMessageContaining("does not decode")
+                .hasMessageContaining(req.requestId());
+        store.tamper = record -> StoredRecord.completed(record.fingerprint(),
+                Outcome.exception("java.lang.ProcessBuilder", "{}"));
+        assertThatThrownBy(() -> service.transfer(req))
+                .isInstanceOf(IdempotencyStoreException.class).hasMessageContaining("does not decode");
+        assertThat(service.runs("transfer")).isEqualTo(1);
+        assertThat(types()).contains(IdempotencyEvent.Type.STORE_ERROR);
+    }
+
+    // ---- weaving reaches every method ----
+
+    @Test
+    void privateMethodsAndSelfCallsAreCovered() {
+        String id = fresh("self");
+        assertThat(service.viaSelfCall(id)).isEqualTo("private-1/private-1");
+        assertThat(service.runs("privateTarget")).isEqualTo(1);
+    }
+
+    @Test
+    void staticMethodsAreCovered() {
+        String id = fresh("static");
+        AtomicInteger counter = new AtomicInteger();
+        assertThat(ConformanceService.staticMethod(id, counter)).isEqualTo("static-1");
+        assertThat(ConformanceService.staticMethod(id, counter)).isEqualTo("static-1");
+        assertThat(counter).hasValue(1);
+    }
+
+    // ---- bad annotations refuse to run, naming method and expression ----
+
+    @Test
+    void badAnnotationsRefuseToRunWithClearMessages() {
+        BrokenService broken = new BrokenService();
+        assertThatThrownBy(() -> broken.unknownParameter("1")).isInstanceOf(IdempotencyConfigurationException.class)
+                .hasMessageContaining("BrokenService.unknownParameter(String)")
+                .hasMessageContaining("#request.id").hasMessageContaining("#request is not a parameter")
+                .hasMessageContaining("#id");
+        assertThatThrownBy(() -> broken.unknownProperty("1")).isInstanceOf(IdempotencyConfigurationException.class)
+                .hasMessageContaining("#id.lenght").hasMessageContaining("no property 'lenght'");
+        assertThatThrownBy(() -> broken.methodCall("1")).isInstanceOf(IdempotencyConfigurationException.class)
+                .hasMessageContaining("BrokenService.methodCall(String)").hasMessageContaining("toUpperCase");
+        assertThatThrownBy(() -> broken.unclosedLiteral("1")).isInstanceOf(IdempotencyConfigurationException.class)
+                .hasMessageContaining("not closed");
+        assertThatThrownBy(() -> broken.badTtl("1")).isInstanceOf(IdempotencyConfigurationException.class)
+                .hasMessageContaining("ttl = \"10 minutes\"").hasMessageContaining("ISO-8601");
+        assertThatThrownBy(() -> broken.untypedResult("1")).isInstanceOf(IdempotencyConfigurationException.class)
+                .hasMessageContaining("unsupported return type java.lang.Object");
+        assertThatThrownBy(() -> broken.keyWithoutToString(new BrokenService.Holder()))
+                .isInstanceOf(IdempotencyConfigurationException.class).hasMessageContaining("toString()");
+        // a second call gets the same answer, and no body ever ran
+        assertThatThrownBy(() -> broken.unknownParameter("1")).isInstanceOf(IdempotencyConfigurationException.class);
+        assertThat(broken.runs).hasValue(0);
+    }
+
+    // ---- helpers ----
+
+    protected List<IdempotencyEvent.Type> types() {
+        return events.stream().map(IdempotencyEvent::type).toList();
+    }
+
+    /** Runs the call on n threads released together; returns each result or thrown exception. */
+    protected List<Object> race(int threads, java.util.concurrent.Callable<?> call) throws Exception {
+        CyclicBarrier start = new CyclicBarrier(threads);
+        List<Future<Object>> futures = new ArrayList<>();
+        for (int i = 0; i < threads; i++) {
+            futures.add(pool.submit(() -> {
+                start.await(10, TimeUnit.SECONDS);
+                try {
+                    return call.call();
+                } catch (Exception e) {
+                    return e;
+                }
+            }));
+        }
+        List<Object> outcomes = new ArrayList<>();
+        for (Future<Object> f : futures) {
+            outcomes.add(f.get(30, TimeUnit.SECONDS));
+        }
+        return outcomes;
+    }
+
+    protected static void awaitCompleted(java.util.function.BooleanSupplier condition) throws InterruptedException {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > end) {
+                throw new AssertionError("condition not met within 10 s");
+            }
+            Thread.sleep(5);
+        }
+    }
+}
