@@ -92,6 +92,10 @@ final class ExpressionCompiler {
         while (pos < source.length() && source.charAt(pos) == '.') {
             pos++;
             String property = identifier("a property name after '" + text + ".'");
+            if (pos < source.length() && source.charAt(pos) == '(') {
+                throw error(text + "." + property + "(…): method calls are not supported; name a property"
+                        + " (a getter, is-getter, record component or public field)");
+            }
             MethodHandle getter = property(type, property, text + "." + property, text.toString());
             path.add(getter.asType(GETTER));
             type = getter.type().returnType();

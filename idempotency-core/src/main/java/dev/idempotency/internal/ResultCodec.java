@@ -144,6 +144,7 @@ final class ResultCodec {
             return;
         }
         if (type instanceof ParameterizedType p) {
+            checkNotAValue(method, (Class<?>) p.getRawType());
             for (Type arg : p.getActualTypeArguments()) {
                 check(method, arg);
             }
@@ -154,15 +155,22 @@ final class ResultCodec {
             throw unsupported(method, method.getGenericReturnType(),
                     "Object says nothing of what to decode: declare the concrete type");
         }
-        if (Future.class.isAssignableFrom(raw) || BaseStream.class.isAssignableFrom(raw)
-                || Iterator.class.isAssignableFrom(raw) || InputStream.class.isAssignableFrom(raw)
-                || Reader.class.isAssignableFrom(raw)) {
-            throw unsupported(method, method.getGenericReturnType(), raw.getSimpleName() + " is not a value");
-        }
+        checkNotAValue(method, raw);
         if (raw.getTypeParameters().length > 0) {
             throw unsupported(method, method.getGenericReturnType(),
                     "the raw type " + raw.getSimpleName() + " needs its type arguments, e.g. "
                             + raw.getSimpleName() + "<Order>");
+        }
+    }
+
+    private static void checkNotAValue(Method method, Class<?> raw) {
+        if (Future.class.isAssignableFrom(raw)) {
+            throw unsupported(method, method.getGenericReturnType(),
+                    "a Future cannot be completed later: declare CompletionStage<T> or CompletableFuture<T>");
+        }
+        if (BaseStream.class.isAssignableFrom(raw) || Iterator.class.isAssignableFrom(raw)
+                || InputStream.class.isAssignableFrom(raw) || Reader.class.isAssignableFrom(raw)) {
+            throw unsupported(method, method.getGenericReturnType(), raw.getSimpleName() + " is not a value");
         }
     }
 

@@ -26,6 +26,7 @@ public final class MemoryStore implements IdempotencyStore {
 
     private final Clock clock;
     private final long maxEntries;
+    private final Cache<Key, Entry> cache;
     private final ConcurrentMap<Key, Entry> map;
 
     public MemoryStore() {
@@ -38,7 +39,7 @@ public final class MemoryStore implements IdempotencyStore {
             throw new IllegalArgumentException("maxEntries must be positive, but was " + maxEntries);
         }
         this.maxEntries = maxEntries;
-        Cache<Key, Entry> cache = Caffeine.newBuilder()
+        this.cache = Caffeine.newBuilder()
                 .maximumSize(maxEntries)
                 .ticker(() -> clock.millis() * 1_000_000L)
                 .expireAfter(new EntryExpiry())
@@ -143,9 +144,14 @@ public final class MemoryStore implements IdempotencyStore {
         return entry.liveAt(now) && owner.equals(entry.record.owner());
     }
 
-    /** Live records, for tests and diagnostics. */
+    /** Records held, live or awaiting eviction, for tests and diagnostics. */
     public long size() {
-        return map.size();
+        return cache.estimatedSize();
+    }
+
+    /** Runs pending evictions now. */
+    public void cleanUp() {
+        cache.cleanUp();
     }
 
     @Override

@@ -1,0 +1,90 @@
+package dev.idempotency.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.idempotency.IdempotencyConfigurationException;
+import dev.idempotency.internal.StoreUris;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class IdempotencyConfigTest {
+
+    @AfterEach
+    void clean() {
+        System.clearProperty("idempotency.store");
+        System.clearProperty("idempotency.ttl");
+        System.clearProperty("idempotency.lease");
+        Idempotency.reset();
+    }
+
+    @Test
+    void defaults() {
+        IdempotencyConfig config = IdempotencyConfig.builder().build();
+        assertThat(config.storeUri()).isEqualTo("memory:");
+        assertThat(config.defaultTtl()).isEqualTo(Duration.ofHours(1));
+        assertThat(config.defaultLease()).isEqualTo(Duration.ofSeconds(30));
+    }
+
+    @Test
+    void eachSetterChecksItsValueAndSaysWhatItGot() {
+        IdempotencyConfig.Builder b = IdempotencyConfig.builder();
+        assertThatThrownBy(() -> b.defaultTtl(Duration.ofSeconds(-5)))
+                .isInstanceOf(IdempotencyConfigurationException.class)
+                .hasMessage("defaultTtl must be positive, but was PT-5S");
+        assertThatThrownBy(() -> b.defaultLease(Duration.ZERO)).hasMessage("defaultLease must be positive, but was PT0S");
+        assertThatThrownBy(() -> b.defaultTtl("10m"))
+                .hasMessage("defaultTtl must be an ISO-8601 duration such as PT10M, but was '10m'");
+        assertThatThrownBy(() -> b.storeUri(" ")).hasMessageContaining("store URI must not be blank");
+        assertThatThrownBy(() -> b.storeUri("mongodb://localhost")).hasMessageContaining("unknown store URI 'mongodb://localhost'")
+                .hasMessageContaining("memory:");
+        assertThatThrownBy(() -> b.storeUri("redis://127.0.0.1:6379")).hasMessageContaining("idempotency-redis");
+        assertThat(b.defaultTtl("PT10M").build().defaultTtl()).isEqualTo(Duration.ofMinutes(10));
+    }
+
+    @Test
+    void badMemoryUriIsRefusedWhenTheRuntimeStarts() {
+        IdempotencyConfig config = IdempotencyConfig.builder().storeUri("memory:?maxEntries=-1").build();
+        assertThatThrownBy(() -> Idempotency.configure(config)).isInstanceOf(IdempotencyConfigurationException.class)
+                .hasMessageContaining("maxEntries must be positive, but was -1");
+        assertThatThrownBy(() -> Idempotency.configure(IdempotencyConfig.builder().storeUri("memory:?size=3").build()))
+                .hasMessageContaining("unknown parameter 'size'");
+    }
+
+    @Test
+    void theEnvironmentIsReadAndABadValueNamesItsSource() {
+        System.setProperty("idempotency.ttl", "PT2M");
+        System.setProperty("idempotency.store", "memory:?maxEntries=500");
+        IdempotencyConfig config = IdempotencyConfig.fromEnvironment();
+        assertThat(config.defaultTtl()).isEqualTo(Duration.ofMinutes(2));
+        assertThat(config.storeUri()).isEqualTo("memory:?maxEntries=500");
+        assertThat(Idempotency.config().defaultTtl()).isEqualTo(Duration.ofMinutes(2));
+        System.setProperty("idempotency.lease", "thirty seconds");
+        assertThatThrownBy(IdempotencyConfig::fromEnvironment)
+                .hasMessageContaining("system property idempotency.lease")
+                .hasMessageContaining("'thirty seconds'");
+    }
+
+    @Test
+    void aBrokenEnvironmentMakesEveryCallRefuseRatherThanRunUnprotected() {
+        Idempotency.reset();
+        System.setProperty("idempotency.store", "nosuch://x");
+        assertThatThrownBy(Idempotency::config).isInstanceOf(IdempotencyConfigurationException.class)
+                .hasMessageContaining("unknown store URI 'nosuch://x'")
+                .hasMessageContaining("refuses to run");
+        System.clearProperty("idempotency.store");
+        Idempotency.reset();
+        assertThat(Idempotency.config().storeUri()).isEqualTo("memory:");
+    }
+
+    @Test
+    void passwordsNeverReachMessages() {
+        assertThat(StoreUris.redact("redis://user:s3cret@host:6379/0")).isEqualTo("redis://user:***@host:6379/0");
+        assertThat(StoreUris.redact("redis://:s3cret@host:6379")).isEqualTo("redis://:***@host:6379");
+        assertThat(StoreUris.redact("jdbc:postgresql://h/db?user=a&password=s3cret&ssl=true"))
+                .isEqualTo("jdbc:postgresql://h/db?user=a&password=***&ssl=true");
+        assertThatThrownBy(() -> IdempotencyConfig.builder().storeUri("nosuch://u:s3cret@h"))
+                .hasMessageNotContaining("s3cret");
+    }
+}
