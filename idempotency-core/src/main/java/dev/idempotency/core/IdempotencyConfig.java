@@ -35,6 +35,7 @@ public final class IdempotencyConfig {
     private final Duration defaultLease;
     private final Clock clock;
     private final List<IdempotencyListener> listeners;
+    private final boolean failOpen;
 
     private IdempotencyConfig(Builder b) {
         this.storeUri = b.storeUri;
@@ -43,6 +44,7 @@ public final class IdempotencyConfig {
         this.defaultLease = b.defaultLease;
         this.clock = b.clock;
         this.listeners = List.copyOf(b.listeners);
+        this.failOpen = b.failOpen;
     }
 
     public static Builder builder() {
@@ -50,8 +52,8 @@ public final class IdempotencyConfig {
     }
 
     /**
-     * The settings from the environment: for each of {@code idempotency.store}, {@code idempotency.ttl} and
-     * {@code idempotency.lease}, the system property, then the environment variable ({@code IDEMPOTENCY_STORE}, …),
+     * The settings from the environment: for each of {@code idempotency.store}, {@code idempotency.ttl},
+     * {@code idempotency.lease} and {@code idempotency.failOpen}, the system property, then the environment variable ({@code IDEMPOTENCY_STORE}, …),
      * then {@code idempotency.properties} on the classpath; defaults where none is set.
      */
     public static IdempotencyConfig fromEnvironment() {
@@ -84,6 +86,11 @@ public final class IdempotencyConfig {
         return listeners;
     }
 
+    /** Whether a call runs without deduplication when the store fails (default false: it is refused). */
+    public boolean failOpen() {
+        return failOpen;
+    }
+
     public Builder toBuilder() {
         Builder b = new Builder();
         b.storeUri = storeUri;
@@ -92,13 +99,14 @@ public final class IdempotencyConfig {
         b.defaultLease = defaultLease;
         b.clock = clock;
         b.listeners.addAll(listeners);
+        b.failOpen = failOpen;
         return b;
     }
 
     @Override
     public String toString() {
         return "IdempotencyConfig{store=" + (store != null ? store.describe() : StoreUris.redact(storeUri))
-                + ", defaultTtl=" + defaultTtl + ", defaultLease=" + defaultLease + "}";
+                + ", defaultTtl=" + defaultTtl + ", defaultLease=" + defaultLease + (failOpen ? ", failOpen" : "") + "}";
     }
 
     public static final class Builder {
@@ -108,8 +116,29 @@ public final class IdempotencyConfig {
         private Duration defaultLease = DEFAULT_LEASE;
         private Clock clock = Clock.systemUTC();
         private final List<IdempotencyListener> listeners = new ArrayList<>();
+        private boolean failOpen;
 
         private Builder() {
+        }
+
+        /**
+         * When the store cannot be reached before a call, run the method anyway, without deduplication, instead of
+         * refusing it with {@code IdempotencyStoreException} (the default, fail closed). Each such call emits
+         * {@code STORE_ERROR}, and a warning is logged at most once a minute. Choose it only where a duplicate costs
+         * less than an outage.
+         */
+        public Builder failOpen(boolean failOpen) {
+            this.failOpen = failOpen;
+            return this;
+        }
+
+        /** {@code failOpen} as text: {@code true} or {@code false}. */
+        public Builder failOpen(String value) {
+            String v = value == null ? "" : value.trim();
+            if (!v.equalsIgnoreCase("true") && !v.equalsIgnoreCase("false")) {
+                throw bad("failOpen must be true or false, but was " + (value == null ? "null" : "'" + value + "'"));
+            }
+            return failOpen(Boolean.parseBoolean(v));
         }
 
         /** The store by URI, e.g. {@code memory:} or {@code redis://127.0.0.1:6379}; checked against the known stores now. */

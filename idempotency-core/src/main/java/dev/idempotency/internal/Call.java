@@ -33,6 +33,16 @@ public final class Call {
         this.replay = null;
     }
 
+    /** A call that runs without deduplication, because the store failed and the runtime fails open. */
+    Call(IdempotencyEngine engine, MethodPlan plan, String key) {
+        this.engine = engine;
+        this.plan = plan;
+        this.key = key;
+        this.owner = null;
+        this.hold = null;
+        this.replay = null;
+    }
+
     Call(IdempotencyEngine engine, MethodPlan plan, String key, Outcome replay) {
         this.engine = engine;
         this.plan = plan;
@@ -91,6 +101,9 @@ public final class Call {
      * same stage, recorded when it completes.
      */
     public Object succeeded(Object result) {
+        if (owner == null) {
+            return result;
+        }
         if (plan.codec.isAsync() && result != null) {
             ((CompletionStage<?>) result).whenComplete((value, error) -> {
                 if (error == null) {
@@ -107,6 +120,9 @@ public final class Call {
 
     /** Records a remembered exception, or gives the key up so that a retry can run. */
     public void failed(Throwable error) {
+        if (owner == null) {
+            return;
+        }
         if (plan.remembers(error)) {
             Outcome outcome;
             try {

@@ -39,6 +39,8 @@ public final class IdempotencyEngine implements AutoCloseable {
     private final IdempotencyListener[] listeners;
     final LeaseKeeper keeper;
     private final OwnerTokens tokens = new OwnerTokens();
+    private final boolean failOpen;
+    private final java.util.concurrent.atomic.AtomicLong lastFailOpenWarning = new java.util.concurrent.atomic.AtomicLong(Long.MIN_VALUE);
 
     IdempotencyEngine(IdempotencyConfig config) {
         this.config = config;
@@ -47,6 +49,7 @@ public final class IdempotencyEngine implements AutoCloseable {
         this.defaultTtl = config.defaultTtl();
         this.defaultLease = config.defaultLease();
         this.listeners = config.listeners().toArray(new IdempotencyListener[0]);
+        this.failOpen = config.failOpen();
         this.keeper = new LeaseKeeper(store, clock, new LeaseKeeper.Events() {
             @Override
             public void leaseLost(LeaseKeeper.Hold hold) {
@@ -161,6 +164,18 @@ public final class IdempotencyEngine implements AutoCloseable {
         String fingerprint = plan.fingerprint(args, key);
         Duration lease = plan.leaseOr(defaultLease);
         String owner = tokens.next();
+        try {
+            return claimOrWait(plan, key, fingerprint, lease, owner);
+        } catch (IdempotencyStoreException e) {
+            if (!failOpen) {
+                throw e;
+            }
+            warnFailOpen(plan, key, e);
+            return new Call(this, plan, key);
+        }
+    }
+
+    private Call claimOrWait(MethodPlan plan, String key, String fingerprint, Duration lease, String owner) {
         long waitUntil = Long.MIN_VALUE;
         long backoff = WAIT_MIN_NANOS;
         while (true) {
@@ -199,6 +214,17 @@ public final class IdempotencyEngine implements AutoCloseable {
                 record = read(plan, key);
             }
             // the key became free while we waited (its holder failed or died): try to claim it
+        }
+    }
+
+    private void warnFailOpen(MethodPlan plan, String key, IdempotencyStoreException e) {
+        long now = System.nanoTime();
+        long last = lastFailOpenWarning.get();
+        if ((last == Long.MIN_VALUE || now - last >= TimeUnit.MINUTES.toNanos(1))
+                && lastFailOpenWarning.compareAndSet(last, now)) {
+            LOG.log(System.Logger.Level.WARNING, "idempotency: the store failed and failOpen is set, so calls run"
+                    + " WITHOUT deduplication until it recovers (logged at most once a minute); first: "
+                    + plan.description + " for key '" + key + "': " + e.getMessage());
         }
     }
 

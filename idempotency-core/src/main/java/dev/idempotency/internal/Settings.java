@@ -19,6 +19,7 @@ public final class Settings {
     public static final String STORE = "idempotency.store";
     public static final String TTL = "idempotency.ttl";
     public static final String LEASE = "idempotency.lease";
+    public static final String FAIL_OPEN = "idempotency.failOpen";
     public static final String PROPERTIES_FILE = "idempotency.properties";
 
     private final Map<String, String> overrides;
@@ -35,7 +36,10 @@ public final class Settings {
         return load(Map.of());
     }
 
-    /** @param overrides values by short name ({@code store}, {@code ttl}, {@code lease}), e.g. the agent's arguments */
+    /**
+     * @param overrides values by short name ({@code store}, {@code ttl}, {@code lease}, {@code failOpen}), e.g. the
+     *                  agent's arguments
+     */
     public static Settings load(Map<String, String> overrides) {
         ClassLoader loader = Thread.currentThread().getContextClassLoader();
         if (loader == null) {
@@ -67,7 +71,7 @@ public final class Settings {
         if (value != null) {
             return new Found(value, "system property " + name);
         }
-        String env = name.toUpperCase(Locale.ROOT).replace('.', '_');
+        String env = name.replaceAll("([a-z])([A-Z])", "$1_$2").toUpperCase(Locale.ROOT).replace('.', '_');
         value = System.getenv(env);
         if (value != null) {
             return new Found(value, "environment variable " + env);
@@ -84,6 +88,7 @@ public final class Settings {
         apply(STORE, b::storeUri);
         apply(TTL, b::defaultTtl);
         apply(LEASE, b::defaultLease);
+        apply(FAIL_OPEN, b::failOpen);
         return b.build();
     }
 

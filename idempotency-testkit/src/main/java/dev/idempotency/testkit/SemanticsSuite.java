@@ -450,6 +450,20 @@ public abstract class SemanticsSuite {
     }
 
     @Test
+    void failOpenRunsWithoutDeduplicationWhileTheStoreIsDown() {
+        Idempotency.configure(IdempotencyConfig.builder().store(store).clock(clock).failOpen(true)
+                .listener(events::add).build());
+        String id = fresh("open");
+        store.down = true;
+        assertThat(service.text(id, "v")).isEqualTo("v#1");
+        assertThat(service.text(id, "v")).as("no dedup while the store is down").isEqualTo("v#2");
+        assertThat(types()).containsOnly(IdempotencyEvent.Type.STORE_ERROR);
+        store.down = false;
+        assertThat(service.text(id, "v")).isEqualTo("v#3");
+        assertThat(service.text(id, "v")).as("dedup resumes with the store").isEqualTo("v#3");
+    }
+
+    @Test
     void aTamperedRecordIsAnErrorNeverAnObject() {
         TransferRequest req = new TransferRequest(fresh("tamper"), "a", "b", BigDecimal.ONE);
         service.transfer(req);
