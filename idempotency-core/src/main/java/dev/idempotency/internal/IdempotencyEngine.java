@@ -210,6 +210,12 @@ public final class IdempotencyEngine implements AutoCloseable {
                             + "; " + plan.description + " did not run", plan.namespace, key);
                 }
                 LockSupport.parkNanos(backoff);
+                if (Thread.currentThread().isInterrupted()) {
+                    emit(IdempotencyEvent.Type.REJECTED, plan, key, null);
+                    throw new IdempotencyInProgressException("interrupted while waiting for key '" + key
+                            + "' (namespace " + plan.namespace + "), which is in progress in another call; "
+                            + plan.description + " did not run", plan.namespace, key);
+                }
                 backoff = Math.min(WAIT_MAX_NANOS, backoff * 2);
                 record = read(plan, key);
             }
