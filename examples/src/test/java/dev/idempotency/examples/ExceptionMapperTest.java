@@ -1,0 +1,32 @@
+package dev.idempotency.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.idempotency.IdempotencyConfigurationException;
+import dev.idempotency.IdempotencyInProgressException;
+import dev.idempotency.IdempotencyKeyException;
+import dev.idempotency.IdempotencyKeyReuseException;
+import dev.idempotency.IdempotencyStoreException;
+import org.junit.jupiter.api.Test;
+
+class ExceptionMapperTest {
+
+    @Test
+    void mapsTheLibrarysExceptionsToStatuses() {
+        assertThat(ExceptionMapper.status(new IdempotencyKeyException("no key", "ns", null))).isEqualTo(400);
+        assertThat(ExceptionMapper.status(new IdempotencyInProgressException("busy", "ns", "k"))).isEqualTo(409);
+        assertThat(ExceptionMapper.status(new IdempotencyKeyReuseException("reused", "ns", "k"))).isEqualTo(422);
+        assertThat(ExceptionMapper.status(new IdempotencyStoreException("down", "ns", "k"))).isEqualTo(503);
+        assertThat(ExceptionMapper.status(new IdempotencyConfigurationException("bad", "ns", null))).isEqualTo(500);
+        assertThat(ExceptionMapper.status(new IllegalArgumentException("insufficient funds"))).isEqualTo(400);
+        assertThat(ExceptionMapper.status(new IllegalStateException("bug"))).isEqualTo(500);
+    }
+
+    @Test
+    void theErrorBodyCarriesTheMessageButHidesInternalErrors() {
+        assertThat(ExceptionMapper.body(503, new IdempotencyStoreException("store down", "ns", "k")))
+                .isEqualTo(new ExceptionMapper.ErrorBody(503, "IdempotencyStoreException", "store down"));
+        assertThat(ExceptionMapper.body(500, new IllegalStateException("secret detail")).message())
+                .isEqualTo("internal error");
+    }
+}
