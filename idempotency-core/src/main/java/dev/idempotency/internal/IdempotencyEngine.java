@@ -30,6 +30,9 @@ public final class IdempotencyEngine implements AutoCloseable {
 
     private static volatile IdempotencyEngine current;
     private static volatile IdempotencyConfigurationException brokenEnvironment;
+    private static final long STORE_RETRY_NANOS = TimeUnit.SECONDS.toNanos(1);
+    private static IdempotencyStoreException storeDown;
+    private static long storeDownSince;
 
     final IdempotencyConfig config;
     final IdempotencyStore store;
@@ -77,10 +80,25 @@ public final class IdempotencyEngine implements AutoCloseable {
         }
         IdempotencyConfigurationException broken = brokenEnvironment;
         if (broken == null) {
+            long now = System.nanoTime();
+            IdempotencyStoreException unreachable = storeDown;
+            if (unreachable != null && now - storeDownSince < STORE_RETRY_NANOS) {
+                throw new IdempotencyStoreException(unreachable.getMessage() + " (retrying at most once a second)",
+                        null, null, unreachable);
+            }
             try {
                 current = new IdempotencyEngine(IdempotencyConfig.fromEnvironment());
+                storeDown = null;
                 LOG.log(System.Logger.Level.INFO, "idempotency: using store " + current.store.describe());
                 return current;
+            } catch (IdempotencyStoreException e) {
+                // The store is configured right but cannot be reached now: refuse this call (fail closed) and try
+                // again on a later one, so that the application recovers by itself when the store comes up.
+                storeDown = e;
+                storeDownSince = now;
+                LOG.log(System.Logger.Level.ERROR, "idempotency: cannot reach the store yet: " + e.getMessage()
+                        + "; calls are refused until it answers");
+                throw e;
             } catch (IdempotencyConfigurationException e) {
                 brokenEnvironment = broken = e;
             } catch (RuntimeException e) {
@@ -101,7 +119,10 @@ public final class IdempotencyEngine implements AutoCloseable {
         current = next;
         brokenEnvironment = null;
         if (previous != null) {
-            previous.close();
+            previous.keeper.close();
+            if (previous.store != next.store) {
+                previous.store.close();
+            }
         }
     }
 
@@ -122,6 +143,7 @@ public final class IdempotencyEngine implements AutoCloseable {
         IdempotencyEngine previous = current;
         current = null;
         brokenEnvironment = null;
+        storeDown = null;
         if (previous != null) {
             previous.close();
         }

@@ -1,0 +1,125 @@
+package dev.idempotency.redis;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Base64;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Where a record lives: {@code <prefix><namespace>:{<hash>}}, e.g.
+ * {@code idem:com.acme.TransferService.transfer:{3q2-7wAAx0...}}.
+ *
+ * <ul>
+ *   <li>{@code <hash>} is the SHA-256 of the namespace and the key (base64url, 43 characters). It is the key's only
+ *       hash tag, so a record sits on one Cluster slot, and no key, however long or odd, reaches Redis's key
+ *       syntax or chooses a slot by its text.</li>
+ *   <li>The namespace stays readable for operators, with {@code %}, <code>{</code>, <code>}</code>, spaces and
+ *       control characters percent-encoded, so it can never open a hash tag of its own and two namespaces never
+ *       share a key.</li>
+ *   <li>The prefix (default {@code idem:}) separates applications sharing a server; it may not hold braces.</li>
+ * </ul>
+ */
+final class KeyLayout {
+
+    private static final int MAX_CACHED_NAMESPACES = 10_000;
+    private static final Base64.Encoder BASE64URL = Base64.getUrlEncoder().withoutPadding();
+    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> digest("SHA-256"));
+
+    private final String prefix;
+    private final ConcurrentHashMap<String, Namespace> namespaces = new ConcurrentHashMap<>();
+
+    /** What is worked out once per namespace: the key's text up to the hash tag, and the hash's input prefix. */
+    private record Namespace(byte[] head, byte[] hashInput) {
+    }
+
+    KeyLayout(String prefix) {
+        this.prefix = checkPrefix(prefix);
+    }
+
+    /** The prefix, or an explanation of why it cannot be one. */
+    static String checkPrefix(String prefix) {
+        if (prefix == null) {
+            throw new IllegalArgumentException("keyPrefix must not be null");
+        }
+        if (prefix.indexOf('{') >= 0 || prefix.indexOf('}') >= 0) {
+            throw new IllegalArgumentException("keyPrefix must not contain '{' or '}' (they would make a Redis Cluster"
+                    + " hash tag), but was '" + prefix + "'");
+        }
+        if (prefix.length() > 128) {
+            throw new IllegalArgumentException("keyPrefix must be at most 128 characters, but was " + prefix.length());
+        }
+        for (int i = 0; i < prefix.length(); i++) {
+            char c = prefix.charAt(i);
+            if (c <= ' ' || c == 0x7f) {
+                throw new IllegalArgumentException("keyPrefix must not contain spaces or control characters, but was '"
+                        + prefix + "'");
+            }
+        }
+        return prefix;
+    }
+
+    String prefix() {
+        return prefix;
+    }
+
+    byte[] key(String namespace, String key) {
+        Namespace ns = namespace(namespace);
+        MessageDigest sha = SHA256.get();
+        sha.update(ns.hashInput);
+        byte[] hash = sha.digest(key.getBytes(StandardCharsets.UTF_8));
+        byte[] tag = BASE64URL.encode(hash);
+        byte[] out = new byte[ns.head.length + tag.length + 1];
+        System.arraycopy(ns.head, 0, out, 0, ns.head.length);
+        System.arraycopy(tag, 0, out, ns.head.length, tag.length);
+        out[out.length - 1] = '}';
+        return out;
+    }
+
+    private Namespace namespace(String namespace) {
+        Namespace ns = namespaces.get(namespace);
+        if (ns == null) {
+            ns = compile(namespace);
+            if (namespaces.size() < MAX_CACHED_NAMESPACES) {
+                namespaces.putIfAbsent(namespace, ns);
+            }
+        }
+        return ns;
+    }
+
+    private Namespace compile(String namespace) {
+        byte[] head = (prefix + escape(namespace) + ":{").getBytes(StandardCharsets.UTF_8);
+        byte[] name = namespace.getBytes(StandardCharsets.UTF_8);
+        // the namespace's length first, so that (namespace, key) pairs map to distinct hash inputs
+        byte[] hashInput = ByteBuffer.allocate(4 + name.length).putInt(name.length).put(name).array();
+        return new Namespace(head, hashInput);
+    }
+
+    /** Percent-encodes what could open a hash tag, hide in a listing, or collide with an escape. */
+    static String escape(String namespace) {
+        StringBuilder sb = null;
+        for (int i = 0; i < namespace.length(); i++) {
+            char c = namespace.charAt(i);
+            boolean special = c == '%' || c == '{' || c == '}' || c <= ' ' || c == 0x7f;
+            if (special && sb == null) {
+                sb = new StringBuilder(namespace.length() + 8).append(namespace, 0, i);
+            }
+            if (special) {
+                sb.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
+                        .append(Character.toUpperCase(Character.forDigit(c & 0xF, 16)));
+            } else if (sb != null) {
+                sb.append(c);
+            }
+        }
+        return sb == null ? namespace : sb.toString();
+    }
+
+    private static MessageDigest digest(String algorithm) {
+        try {
+            return MessageDigest.getInstance(algorithm);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(algorithm + " is missing from this JVM", e);
+        }
+    }
+}

@@ -1,0 +1,27 @@
+package dev.idempotency.redis;
+
+import dev.idempotency.spi.IdempotencyStore;
+import dev.idempotency.spi.IdempotencyStoreProvider;
+import java.time.Clock;
+
+/**
+ * {@code redis://}, {@code rediss://}, {@code redis-sentinel://} and {@code redis-cluster://}: see
+ * {@link RedisStore.Builder#uri}. Redis keeps time itself, so the runtime's clock is not used.
+ */
+public final class RedisStoreProvider implements IdempotencyStoreProvider {
+
+    @Override
+    public String uriForms() {
+        return RedisUris.FORMS;
+    }
+
+    @Override
+    public boolean accepts(String uri) {
+        return RedisUris.accepts(uri);
+    }
+
+    @Override
+    public IdempotencyStore create(String uri, Clock clock) {
+        return RedisStore.create(uri);
+    }
+}

@@ -1,0 +1,75 @@
+package dev.idempotency.redis;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import redis.clients.jedis.Jedis;
+
+/** A master, a replica and three sentinels (quorum 2) on loopback ports; the master is declared down after 1 s. */
+final class RedisSentinels implements AutoCloseable {
+
+    static final String MASTER_NAME = "idem-master";
+
+    RedisNode master;
+    RedisNode replica;
+    final List<RedisNode> sentinels = new ArrayList<>();
+
+    static RedisSentinels start(int firstDataPort, int firstSentinelPort) {
+        RedisSentinels env = new RedisSentinels();
+        try {
+            int[] data = RedisNode.freePorts(firstDataPort, 2, false);
+            env.master = RedisNode.start(data[0]);
+            env.replica = RedisNode.start(data[1], "--replicaof", "127.0.0.1", String.valueOf(data[0]));
+            RedisNode.await("the replica to sync", Duration.ofSeconds(30), () -> {
+                try (Jedis jedis = env.replica.jedis()) {
+                    return jedis.info("replication").contains("master_link_status:up");
+                }
+            });
+            for (int port : RedisNode.freePorts(firstSentinelPort, 3, false)) {
+                env.sentinels.add(RedisNode.sentinel(port,
+                        "sentinel monitor " + MASTER_NAME + " 127.0.0.1 " + data[0] + " 2",
+                        "sentinel down-after-milliseconds " + MASTER_NAME + " 1000",
+                        "sentinel failover-timeout " + MASTER_NAME + " 5000",
+                        "sentinel parallel-syncs " + MASTER_NAME + " 1"));
+            }
+            for (RedisNode sentinel : env.sentinels) {
+                RedisNode.await("sentinel " + sentinel.port + " to see the replica and the other sentinels",
+                        Duration.ofSeconds(30), () -> {
+                            try (Jedis jedis = sentinel.jedis()) {
+                                Map<String, String> m = jedis.sentinelMaster(MASTER_NAME);
+                                return "2".equals(m.get("num-other-sentinels")) && "1".equals(m.get("num-slaves"));
+                            }
+                        });
+            }
+            return env;
+        } catch (RuntimeException | Error e) {
+            env.close();
+            throw e;
+        }
+    }
+
+    String uri() {
+        return "redis-sentinel://" + sentinels.stream().map(n -> "127.0.0.1:" + n.port)
+                .collect(Collectors.joining(",")) + "/" + MASTER_NAME;
+    }
+
+    /** The master's port as the first sentinel reports it now. */
+    int reportedMasterPort() {
+        try (Jedis jedis = sentinels.get(0).jedis()) {
+            return Integer.parseInt(jedis.sentinelGetMasterAddrByName(MASTER_NAME).get(1));
+        }
+    }
+
+    @Override
+    public void close() {
+        sentinels.forEach(RedisNode::close);
+        if (replica != null) {
+            replica.close();
+        }
+        if (master != null) {
+            master.close();
+        }
+    }
+}
