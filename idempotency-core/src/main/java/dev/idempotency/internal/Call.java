@@ -60,6 +60,10 @@ public final class Call {
     public Object replay() throws Throwable {
         switch (replay.kind()) {
             case VALUE -> {
+                if (replay.isLive()) {
+                    Object value = replay.liveValue();
+                    return plan.codec.isAsync() ? CompletableFuture.completedFuture(value) : value;
+                }
                 Object value;
                 try {
                     value = plan.codec.decode(replay.body());
@@ -146,7 +150,11 @@ public final class Call {
     }
 
     private void completeWithValue(Object value) {
-        Outcome outcome;
+        Outcome outcome = engine.store.inProcess() ? plan.codec.live(value) : null;
+        if (outcome != null) {
+            complete(outcome);
+            return;
+        }
         try {
             outcome = plan.codec.encode(value);
         } catch (Exception e) {

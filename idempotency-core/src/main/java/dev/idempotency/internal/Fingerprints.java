@@ -1,20 +1,19 @@
 package dev.idempotency.internal;
 
-import com.fasterxml.jackson.databind.ObjectWriter;
+import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 
 /**
- * Payload fingerprints: SHA-256 over the canonical JSON of a value (properties and map keys sorted), so equal
- * payloads agree across calls, processes and restarts.
+ * Payload fingerprints: SHA-256 over the canonical bytes of a value ({@link CanonicalBytes}: tagged, sorted where
+ * order means nothing), so equal payloads agree across calls, processes and restarts.
  */
 final class Fingerprints {
 
     /** The fingerprint of a method whose payload check is switched off. */
     static final String NONE = "-";
 
-    private static final ObjectWriter WRITER = Json.CANONICAL.writer();
     private static final Base64.Encoder BASE64 = Base64.getUrlEncoder().withoutPadding();
     private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
         try {
@@ -27,9 +26,33 @@ final class Fingerprints {
     private Fingerprints() {
     }
 
+    private static final ThreadLocal<CanonicalBytes> BUFFERS = ThreadLocal.withInitial(CanonicalBytes::new);
+    private static final int KEEP_BUFFER_BYTES = 64 * 1024;
+
+    /** Payloads up to this many canonical bytes are kept as they are by in-process stores. */
+    static final int RAW_LIMIT = 256;
+
     /** 43 characters of unpadded base64url. */
     static String of(Object value) throws com.fasterxml.jackson.core.JsonProcessingException {
-        byte[] canonical = WRITER.writeValueAsBytes(value);
-        return BASE64.encodeToString(SHA256.get().digest(canonical));
+        return of(value, false);
+    }
+
+    /**
+     * @param inProcess whether the fingerprint stays in this JVM: then a small payload's canonical bytes serve as they
+     *                  are ({@code ~} and the bytes as Latin-1; {@code ~} is not a base64url character), which is as
+     *                  exact as a hash and saves computing one. Anything that leaves the JVM is always hashed.
+     */
+    static String of(Object value, boolean inProcess) throws com.fasterxml.jackson.core.JsonProcessingException {
+        CanonicalBytes canonical = BUFFERS.get().reset();
+        canonical.write(value);
+        if (inProcess && canonical.size() <= RAW_LIMIT) {
+            return "~".concat(new String(canonical.buffer(), 0, canonical.size(), StandardCharsets.ISO_8859_1));
+        }
+        MessageDigest sha = SHA256.get();
+        sha.update(canonical.buffer(), 0, canonical.size());
+        if (canonical.buffer().length > KEEP_BUFFER_BYTES) {
+            BUFFERS.remove(); // a huge payload once should not pin its buffer to the thread
+        }
+        return BASE64.encodeToString(sha.digest());
     }
 }

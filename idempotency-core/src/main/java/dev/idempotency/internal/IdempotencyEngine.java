@@ -43,6 +43,7 @@ public final class IdempotencyEngine implements AutoCloseable {
     final LeaseKeeper keeper;
     private final OwnerTokens tokens = new OwnerTokens();
     private final boolean failOpen;
+    private final boolean inProcessStore;
     private final java.util.concurrent.atomic.AtomicLong lastFailOpenWarning = new java.util.concurrent.atomic.AtomicLong(Long.MIN_VALUE);
 
     IdempotencyEngine(IdempotencyConfig config) {
@@ -53,6 +54,7 @@ public final class IdempotencyEngine implements AutoCloseable {
         this.defaultLease = config.defaultLease();
         this.listeners = config.listeners().toArray(new IdempotencyListener[0]);
         this.failOpen = config.failOpen();
+        this.inProcessStore = store.inProcess();
         this.keeper = new LeaseKeeper(store, clock, new LeaseKeeper.Events() {
             @Override
             public void leaseLost(LeaseKeeper.Hold hold) {
@@ -183,7 +185,7 @@ public final class IdempotencyEngine implements AutoCloseable {
             throw plan.failure;
         }
         String key = plan.key(args);
-        String fingerprint = plan.fingerprint(args, key);
+        String fingerprint = plan.fingerprint(args, key, inProcessStore);
         Duration lease = plan.leaseOr(defaultLease);
         String owner = tokens.next();
         try {

@@ -162,6 +162,11 @@ public final class MethodPlan {
 
     /** The payload fingerprint of these arguments, for the given (already valid) key. */
     String fingerprint(Object[] args, String key) {
+        return fingerprint(args, key, false);
+    }
+
+    /** @param inProcess whether the store keeps records in this JVM (see {@link Fingerprints#of(Object, boolean)}) */
+    String fingerprint(Object[] args, String key, boolean inProcess) {
         if (fingerprintNone) {
             return Fingerprints.NONE;
         }
@@ -178,7 +183,7 @@ public final class MethodPlan {
             payload = sb.toString();
         }
         try {
-            return Fingerprints.of(payload);
+            return Fingerprints.of(payload, inProcess);
         } catch (Exception e) {
             throw new IdempotencyConfigurationException("@Idempotent on " + description
                     + ": cannot fingerprint the payload (" + (fingerprint == null ? "all arguments"

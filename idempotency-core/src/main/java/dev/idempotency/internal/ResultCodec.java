@@ -39,6 +39,9 @@ final class ResultCodec {
     private final JavaType valueType;
     private final ObjectWriter writer;
     private final ObjectReader reader;
+    /** The exact class of results that are immutable all the way down, or null if the declared type is not. */
+    private final Class<?> immutableClass;
+    private final java.util.function.Function<Object, String> bodyEncoder = this::encodeBody;
 
     private ResultCodec(boolean isVoid, boolean async, JavaType valueType) {
         this.isVoid = isVoid;
@@ -46,6 +49,7 @@ final class ResultCodec {
         this.valueType = valueType;
         this.writer = valueType == null ? null : Json.RESULTS.writerFor(valueType);
         this.reader = valueType == null ? null : Json.RESULTS.readerFor(valueType);
+        this.immutableClass = valueType == null ? null : Immutables.exactClass(valueType);
     }
 
     static ResultCodec forMethod(Method method) {
@@ -82,6 +86,28 @@ final class ResultCodec {
 
     Outcome encode(Object value) throws JsonProcessingException {
         return Outcome.value(isVoid ? VOID_BODY : writer.writeValueAsString(value));
+    }
+
+    /**
+     * For a store that keeps records in this JVM: the value itself when nobody can change it (void, null, or an
+     * instance of exactly the declared immutable type), else {@code null} and the caller encodes.
+     */
+    Outcome live(Object value) {
+        if (isVoid || value == null || value.getClass() == immutableClass) {
+            return Outcome.live(isVoid ? null : value, bodyEncoder);
+        }
+        return null;
+    }
+
+    private String encodeBody(Object value) {
+        if (isVoid) {
+            return VOID_BODY;
+        }
+        try {
+            return writer.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot encode a result as " + describeType() + ": " + e.getMessage(), e);
+        }
     }
 
     Object decode(String body) throws JsonProcessingException {

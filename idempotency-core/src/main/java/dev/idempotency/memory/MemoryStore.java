@@ -43,6 +43,7 @@ public final class MemoryStore implements IdempotencyStore {
                 .maximumSize(maxEntries)
                 .ticker(() -> clock.millis() * 1_000_000L)
                 .expireAfter(new EntryExpiry())
+                .executor(Runnable::run)
                 .build();
         this.map = cache.asMap();
     }
@@ -79,8 +80,14 @@ public final class MemoryStore implements IdempotencyStore {
 
     @Override
     public ClaimResult claim(String namespace, String key, String owner, String fingerprint, Duration lease) {
+        Key k0 = new Key(namespace, key);
+        // A completed record does not change until it expires: answer a replay without taking the entry's lock.
+        Entry existing = map.get(k0);
+        if (existing != null && existing.record.isCompleted() && existing.liveAt(clock.millis())) {
+            return ClaimResult.found(existing.record);
+        }
         ClaimResult[] result = new ClaimResult[1];
-        map.compute(new Key(namespace, key), (k, old) -> {
+        map.compute(k0, (k, old) -> {
             long now = clock.millis();
             if (old != null && old.liveAt(now)) {
                 result[0] = ClaimResult.found(old.record);
@@ -152,6 +159,11 @@ public final class MemoryStore implements IdempotencyStore {
     /** Runs pending evictions now. */
     public void cleanUp() {
         cache.cleanUp();
+    }
+
+    @Override
+    public boolean inProcess() {
+        return true;
     }
 
     @Override

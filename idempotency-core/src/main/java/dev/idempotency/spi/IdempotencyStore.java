@@ -34,6 +34,15 @@ public interface IdempotencyStore extends AutoCloseable {
     /** The live record for the key, or {@code null} if there is none (never written, expired or released). */
     StoredRecord read(String namespace, String key);
 
+    /**
+     * Whether records stay inside this JVM as objects. The engine then hands immutable results over as they are
+     * ({@link Outcome#live}), saving an encode per first call and a decode per replay; stores that write records
+     * elsewhere leave this false and always receive encoded outcomes.
+     */
+    default boolean inProcess() {
+        return false;
+    }
+
     /** A short description for logs, without secrets, e.g. {@code memory(maxEntries=100000)}. */
     default String describe() {
         return getClass().getSimpleName();

@@ -79,6 +79,11 @@ public final class ControllableStore implements IdempotencyStore {
     }
 
     @Override
+    public boolean inProcess() {
+        return delegate.inProcess();
+    }
+
+    @Override
     public String describe() {
         return "controllable(" + delegate.describe() + ")";
     }
