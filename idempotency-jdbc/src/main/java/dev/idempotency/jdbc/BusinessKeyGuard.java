@@ -1,0 +1,116 @@
+package dev.idempotency.jdbc;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Savepoint;
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * The business unique key as the idempotency check: an insert that the database refuses as a duplicate of its
+ * unique key (an order number, a payment reference) means "already done", and the existing row is the answer.
+ *
+ * <pre>{@code
+ * BusinessKeyGuard.Result<Order> r = BusinessKeyGuard.insertOnce(connection,
+ *         "INSERT INTO orders (order_no, amount) VALUES (?, ?)",
+ *         c -> findOrder(c, orderNo),          // the existing row, read when the insert was a duplicate
+ *         orderNo, amount);
+ * if (r instanceof BusinessKeyGuard.AlreadyExists<Order> done) return done.existing();
+ * }</pre>
+ *
+ * <p>A duplicate is recognised as SQLState 23505 (PostgreSQL, H2) or error 1062 (MySQL, MariaDB), or as an insert
+ * that wrote no row because it skipped the duplicate itself ({@code ON CONFLICT DO NOTHING}, {@code INSERT IGNORE}).
+ * PostgreSQL aborts the whole transaction on an error, so inside a transaction a plain insert there runs under a
+ * savepoint (two more round trips); an insert with {@code ON CONFLICT … DO NOTHING} needs none and is the cheaper
+ * form. Under MySQL's REPEATABLE READ, make the lookup a locking read ({@code … FOR UPDATE}) so that it sees a row
+ * another transaction has just committed.
+ */
+public final class BusinessKeyGuard {
+
+    private BusinessKeyGuard() {
+    }
+
+    /** What {@link #insertOnce} did. */
+    public sealed interface Result<T> permits Inserted, AlreadyExists {
+    }
+
+    /** The row was inserted: the operation is done now, by this call. */
+    public record Inserted<T>(int rows) implements Result<T> {
+    }
+
+    /** The key existed: the operation was done before; {@code existing} is what the lookup found. */
+    public record AlreadyExists<T>(T existing) implements Result<T> {
+        public AlreadyExists {
+            Objects.requireNonNull(existing, "existing");
+        }
+    }
+
+    /** Reads the row that holds the business key, on the same connection; {@code null} if there is none. */
+    @FunctionalInterface
+    public interface Lookup<T> {
+        T find(Connection connection) throws SQLException;
+    }
+
+    /**
+     * Runs the insert with its parameters bound in order; on a duplicate of a unique key, returns the existing row.
+     *
+     * @throws SQLException the insert's own error if it was not a duplicate, or if it was a duplicate but the lookup
+     *                      found no row (the violated constraint was another one)
+     */
+    public static <T> Result<T> insertOnce(Connection connection, String insertSql, Lookup<T> existing, Object... params)
+            throws SQLException {
+        Objects.requireNonNull(connection, "connection");
+        Objects.requireNonNull(insertSql, "insertSql");
+        Objects.requireNonNull(existing, "existing");
+        Savepoint savepoint = needsSavepoint(connection, insertSql) ? connection.setSavepoint() : null;
+        int rows;
+        try (PreparedStatement ps = connection.prepareStatement(insertSql)) {
+            for (int i = 0; i < params.length; i++) {
+                ps.setObject(i + 1, params[i]);
+            }
+            rows = ps.executeUpdate();
+        } catch (SQLException e) {
+            if (savepoint != null) {
+                connection.rollback(savepoint); // the transaction goes on, without the failed insert
+            }
+            if (!SqlErrors.isDuplicateKey(e)) {
+                throw e;
+            }
+            return alreadyExists(connection, existing, e);
+        }
+        if (savepoint != null) {
+            connection.releaseSavepoint(savepoint);
+        }
+        if (rows > 0) {
+            return new Inserted<>(rows);
+        }
+        return alreadyExists(connection, existing, null);
+    }
+
+    private static <T> Result<T> alreadyExists(Connection connection, Lookup<T> existing, SQLException duplicate)
+            throws SQLException {
+        T row = existing.find(connection);
+        if (row != null) {
+            return new AlreadyExists<>(row);
+        }
+        if (duplicate != null) {
+            throw duplicate;
+        }
+        throw new SQLException("the insert wrote no row, but the lookup found no existing row either: the insert"
+                + " skips rows for another reason than the business key", "23000");
+    }
+
+    /** Inside a PostgreSQL transaction (or an unknown database's), a plain insert's error would abort it. */
+    private static boolean needsSavepoint(Connection connection, String insertSql) throws SQLException {
+        if (connection.getAutoCommit()) {
+            return false;
+        }
+        Database database = Database.ofProductName(connection.getMetaData().getDatabaseProductName());
+        if (database == Database.MARIADB || database == Database.MYSQL || database == Database.H2) {
+            return false; // a failed statement is undone alone; the transaction goes on
+        }
+        String upper = insertSql.toUpperCase(Locale.ROOT);
+        return !(database == Database.POSTGRESQL && upper.contains("ON CONFLICT") && upper.contains("DO NOTHING"));
+    }
+}

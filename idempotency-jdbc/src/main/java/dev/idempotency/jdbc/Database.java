@@ -1,0 +1,62 @@
+package dev.idempotency.jdbc;
+
+import java.util.Locale;
+
+/** The databases the store speaks to, each with its own SQL for claim-or-read, time and purge. */
+public enum Database {
+    /** PostgreSQL 12 or later. */
+    POSTGRESQL("postgresql", "postgresql.sql"),
+    /** MariaDB 10.5 or later (InnoDB). */
+    MARIADB("mariadb", "mariadb.sql"),
+    /** MySQL 8 (InnoDB): the MariaDB SQL, which MySQL shares. */
+    MYSQL("mysql", "mariadb.sql"),
+    /** H2 2.x, for tests and single-process use. */
+    H2("h2", "h2.sql");
+
+    private final String id;
+    private final String schemaResource;
+
+    Database(String id, String schemaResource) {
+        this.id = id;
+        this.schemaResource = schemaResource;
+    }
+
+    /** The name used in URIs and descriptions, e.g. {@code postgresql}. */
+    public String id() {
+        return id;
+    }
+
+    /** The classpath resource with this database's DDL, e.g. {@code dev/idempotency/jdbc/schema/postgresql.sql}. */
+    public String schemaResource() {
+        return "dev/idempotency/jdbc/schema/" + schemaResource;
+    }
+
+    /** The database a {@code jdbc:} URL names, or {@code null}. */
+    static Database ofUrl(String url) {
+        String lower = url.toLowerCase(Locale.ROOT);
+        for (Database d : values()) {
+            if (lower.startsWith("jdbc:" + d.id + ":")) {
+                return d;
+            }
+        }
+        return null;
+    }
+
+    /** The database behind a connection, from {@code DatabaseMetaData.getDatabaseProductName()}, or {@code null}. */
+    static Database ofProductName(String productName) {
+        String lower = productName == null ? "" : productName.toLowerCase(Locale.ROOT);
+        if (lower.contains("postgres")) {
+            return POSTGRESQL;
+        }
+        if (lower.contains("mariadb")) {
+            return MARIADB;
+        }
+        if (lower.contains("mysql")) {
+            return MYSQL;
+        }
+        if (lower.equals("h2")) {
+            return H2;
+        }
+        return null;
+    }
+}

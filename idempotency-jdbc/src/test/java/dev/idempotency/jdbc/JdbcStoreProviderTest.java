@@ -1,0 +1,118 @@
+package dev.idempotency.jdbc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.idempotency.IdempotencyConfigurationException;
+import dev.idempotency.IdempotencyStoreException;
+import dev.idempotency.core.Idempotency;
+import dev.idempotency.core.IdempotencyConfig;
+import dev.idempotency.internal.IdempotencyEngine;
+import dev.idempotency.internal.StoreUris;
+import dev.idempotency.spi.IdempotencyStore;
+import dev.idempotency.testkit.fixtures.ConformanceService;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The {@code jdbc:} URIs: found through the ServiceLoader, options taken out of the URL, bad values named. */
+class JdbcStoreProviderTest {
+
+    private final JdbcStoreProvider provider = new JdbcStoreProvider();
+
+    @AfterEach
+    void reset() {
+        Idempotency.reset();
+    }
+
+    @Test
+    void theProviderIsFoundForEveryJdbcUriForm() {
+        for (String uri : new String[] {"jdbc:postgresql://h/db", "jdbc:mariadb://h/db", "jdbc:mysql://h/db",
+                "jdbc:h2:mem:x", "JDBC:PostgreSQL://h/db"}) {
+            assertThat(StoreUris.providerFor(uri)).as(uri).isInstanceOf(JdbcStoreProvider.class);
+        }
+        assertThat(provider.accepts("jdbc:sqlserver://h")).isFalse();
+        assertThat(provider.accepts("memory:")).isFalse();
+    }
+
+    @Test
+    void optionsAreTakenOutOfTheUrlBeforeTheDriverSeesIt() {
+        Map<String, String> options = new LinkedHashMap<>();
+        assertThat(JdbcStoreProvider.stripOptions("jdbc:postgresql://h/db?user=u&idempotency.table=t&password=p", options))
+                .isEqualTo("jdbc:postgresql://h/db?user=u&password=p");
+        assertThat(options).containsEntry("table", "t");
+        assertThat(JdbcStoreProvider.stripOptions("jdbc:postgresql://h/db?idempotency.table=t", new LinkedHashMap<>()))
+                .isEqualTo("jdbc:postgresql://h/db");
+        assertThat(JdbcStoreProvider.stripOptions("jdbc:mariadb://h/db?idempotency.table=t&user=u&idempotency.clock=runtime",
+                new LinkedHashMap<>())).isEqualTo("jdbc:mariadb://h/db?user=u");
+        assertThat(JdbcStoreProvider.stripOptions("jdbc:h2:mem:x;DB_CLOSE_DELAY=-1;idempotency.createTable=true",
+                new LinkedHashMap<>())).isEqualTo("jdbc:h2:mem:x;DB_CLOSE_DELAY=-1");
+    }
+
+    @Test
+    void badOptionsAreNamed() {
+        assertThatThrownBy(() -> provider.create("jdbc:h2:mem:x;idempotency.tabel=t", Clock.systemUTC()))
+                .isInstanceOf(IdempotencyConfigurationException.class).hasMessageContaining("idempotency.tabel")
+                .hasMessageContaining("idempotency.table");
+        assertThatThrownBy(() -> provider.create("jdbc:h2:mem:x;idempotency.createTable=yes", Clock.systemUTC()))
+                .hasMessageContaining("createTable must be true or false, but was 'yes'");
+        assertThatThrownBy(() -> provider.create("jdbc:h2:mem:x;idempotency.purgeInterval=1m", Clock.systemUTC()))
+                .hasMessageContaining("purgeInterval must be an ISO-8601 duration");
+        assertThatThrownBy(() -> provider.create("jdbc:h2:mem:x;idempotency.table=1x", Clock.systemUTC()))
+                .hasMessageContaining("plain SQL identifier").hasMessageContaining("'1x'");
+        assertThatThrownBy(() -> provider.create("jdbc:h2:mem:x;idempotency.clock=ntp", Clock.systemUTC()))
+                .hasMessageContaining("database or runtime");
+    }
+
+    @Test
+    void aMissingTableIsAConfigurationErrorThatSaysHowToCreateIt() {
+        assertThatThrownBy(() -> provider.create("jdbc:h2:mem:missing-" + UUID.randomUUID()
+                + ";DB_CLOSE_DELAY=-1;idempotency.table=idemjdbc_nothing", Clock.systemUTC()))
+                .isInstanceOf(IdempotencyConfigurationException.class).hasMessageContaining("idemjdbc_nothing")
+                .hasMessageContaining("dev/idempotency/jdbc/schema/h2.sql").hasMessageContaining("idempotency.createTable=true");
+    }
+
+    @Test
+    void aStoreFromAUriWorksEndToEndAndHidesThePassword() {
+        String uri = Databases.POSTGRES_URL + "&password=s3cret&idempotency.table=" + Databases.DB_CLOCK_TABLE
+                + "&idempotency.createTable=true&idempotency.purgeInterval=PT0S";
+        Databases.postgres(); // skips or fails when the server is not there
+        Idempotency.configure(IdempotencyConfig.builder().storeUri(uri).build());
+        IdempotencyStore store = IdempotencyEngine.current().store();
+        assertThat(store.describe()).startsWith("jdbc(postgresql, table=" + Databases.DB_CLOCK_TABLE + ", clock=database")
+                .contains("password=***").doesNotContain("s3cret");
+        ConformanceService service = new ConformanceService();
+        String id = "uri-" + UUID.randomUUID();
+        assertThat(service.text(id, "v")).isEqualTo("v#1");
+        assertThat(service.text(id, "v")).isEqualTo("v#1");
+    }
+
+    @Test
+    void anH2UriWithTheRuntimeClock() {
+        IdempotencyStore store = provider.create("jdbc:h2:mem:uri-" + UUID.randomUUID()
+                + ";DB_CLOSE_DELAY=-1;idempotency.createTable=true;idempotency.clock=runtime", Clock.systemUTC());
+        try {
+            assertThat(store.describe()).contains("jdbc(h2", "clock=runtime");
+            assertThat(store.claim("ns", "k", "o", "fp", Duration.ofSeconds(5))).isNotNull();
+            assertThat(store.read("ns", "k").owner()).isEqualTo("o");
+        } finally {
+            store.close();
+        }
+    }
+
+    @Test
+    void aDatabaseThatIsDownAtStartFailsCallsClosedInsteadOfTheStartup() {
+        IdempotencyStore store = provider.create("jdbc:postgresql://127.0.0.1:1/none?user=x"
+                + "&idempotency.connectionTimeout=PT0.5S&idempotency.purgeInterval=PT0S", Clock.systemUTC());
+        try {
+            assertThatThrownBy(() -> store.claim("ns", "k", "o", "fp", Duration.ofSeconds(5)))
+                    .isInstanceOf(IdempotencyStoreException.class).hasMessageContaining("failed to claim key 'k'");
+        } finally {
+            store.close();
+        }
+    }
+}

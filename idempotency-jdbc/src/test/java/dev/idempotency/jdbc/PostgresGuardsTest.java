@@ -1,0 +1,8 @@
+package dev.idempotency.jdbc;
+
+/** The guards on POSTGRESQL. */
+class PostgresGuardsTest extends GuardsSuite {
+    PostgresGuardsTest() {
+        super(Database.POSTGRESQL);
+    }
+}

@@ -1,0 +1,66 @@
+package dev.idempotency.jdbc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.idempotency.core.Idempotency;
+import dev.idempotency.core.IdempotencyConfig;
+import dev.idempotency.testkit.fixtures.ConformanceService;
+import java.sql.Connection;
+import java.time.Duration;
+import java.util.UUID;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * Round trips per call, counted deterministically at the data source: statements executed (and commits), for a first
+ * execution (claim, then complete) and for a replay, in autocommit and in transactional mode.
+ */
+@SuppressWarnings("try") // the binding is held for its scope, not referenced
+class RoundTripsTest {
+
+    @AfterEach
+    void reset() {
+        Idempotency.reset();
+    }
+
+    @ParameterizedTest(name = "{0}: first call {1}, replay {2}, first call in a transaction {3}")
+    @CsvSource({"POSTGRESQL, 2, 1, 2", "MARIADB, 2, 2, 3", "H2, 2, 2, 2"})
+    void roundTripsPerCall(Database database, int first, int replay, int firstInTransaction) throws Exception {
+        CountingDataSource counting = new CountingDataSource();
+        DataSource ds = counting.wrap(Databases.of(database));
+        JdbcStore store = JdbcStore.builder(ds).database(database).table(Databases.DB_CLOCK_TABLE).createTable(true)
+                .purgeInterval(Duration.ZERO).build();
+        Idempotency.configure(IdempotencyConfig.builder().store(store).build());
+        ConformanceService service = new ConformanceService();
+        String id = "rt-" + UUID.randomUUID();
+
+        counting.reset();
+        service.text(id, "v");
+        int firstCount = counting.statements.get();
+        counting.reset();
+        service.text(id, "v");
+        int replayCount = counting.statements.get();
+        assertThat(counting.transactionEnds).hasValue(0);
+
+        String inTx = "rt-tx-" + UUID.randomUUID();
+        int txCount;
+        try (Connection c = ds.getConnection()) {
+            c.setAutoCommit(false);
+            try (var tx = JdbcIdempotency.bind(c)) {
+                counting.reset();
+                service.text(inTx, "v");
+                txCount = counting.statements.get();
+                c.commit();
+            } finally {
+                c.setAutoCommit(true);
+            }
+        }
+        System.out.printf("ROUND TRIPS %s: first execution %d, replay %d, first execution in a transaction %d"
+                + " (+ the application's commit)%n", database, firstCount, replayCount, txCount);
+        assertThat(firstCount).as("first execution").isEqualTo(first);
+        assertThat(replayCount).as("replay").isEqualTo(replay);
+        assertThat(txCount).as("first execution in a transaction").isEqualTo(firstInTransaction);
+    }
+}
