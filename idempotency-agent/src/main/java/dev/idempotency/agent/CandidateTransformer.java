@@ -1,0 +1,72 @@
+package dev.idempotency.agent;
+
+import java.lang.instrument.ClassFileTransformer;
+import java.lang.instrument.Instrumentation;
+import java.security.ProtectionDomain;
+
+/**
+ * The transformer the JVM calls for every class: it drops, by name and then by a walk over the constant pool, every
+ * class that cannot declare an {@code @Idempotent} method, and hands only the rest to the {@link Weaver}, which it
+ * creates (loading Byte Buddy) on the first such class.
+ */
+final class CandidateTransformer implements ClassFileTransformer {
+
+    private final Instrumentation inst;
+    private final TransformLog log;
+    private volatile Weaver weaver;
+
+    CandidateTransformer(Instrumentation inst, TransformLog log) {
+        this.inst = inst;
+        this.log = log;
+    }
+
+    Weaver weaver() {
+        Weaver w = weaver;
+        if (w == null) {
+            synchronized (this) {
+                w = weaver;
+                if (w == null) {
+                    weaver = w = new Weaver(inst, log);
+                }
+            }
+        }
+        return w;
+    }
+
+    @Override
+    public byte[] transform(Module module, ClassLoader loader, String className, Class<?> classBeingRedefined,
+            ProtectionDomain protectionDomain, byte[] classFile) {
+        long start = System.nanoTime();
+        try {
+            return filterThenTransform(module, loader, className, classBeingRedefined, protectionDomain, classFile);
+        } finally {
+            log.offered.increment();
+            log.nanos.add(System.nanoTime() - start);
+        }
+    }
+
+    private byte[] filterThenTransform(Module module, ClassLoader loader, String className,
+            Class<?> classBeingRedefined, ProtectionDomain protectionDomain, byte[] classFile) {
+        if (className == null || loader == null || IgnoredPackages.ignores(className)) {
+            return null;
+        }
+        log.scanned.increment();
+        int found = ClassFileScan.scan(classFile);
+        if ((found & ClassFileScan.NAMES_IDEMPOTENT) == 0) {
+            return null;
+        }
+        if ((found & ClassFileScan.WOVEN_BY_ASPECT) != 0) {
+            // instrumenting it as well would claim each key twice: the aspect's claim would find the agent's
+            log.wovenByAspect(className);
+            return null;
+        }
+        log.named.increment();
+        try {
+            return weaver().weave(module, loader, className, classFile, classBeingRedefined != null);
+        } catch (Throwable t) {
+            AgentOutput.error("could not instrument " + className.replace('/', '.') + ": " + t
+                    + "; its @Idempotent methods are NOT protected");
+            return null;
+        }
+    }
+}

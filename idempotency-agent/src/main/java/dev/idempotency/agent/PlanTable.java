@@ -1,0 +1,69 @@
+package dev.idempotency.agent;
+
+import dev.idempotency.IdempotencyConfigurationException;
+import dev.idempotency.internal.MethodPlan;
+import dev.idempotency.internal.MethodPlans;
+import java.lang.annotation.Annotation;
+import java.lang.invoke.MethodType;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.util.HashMap;
+import java.util.Map;
+
+/** The compiled plans of one class's {@code @Idempotent} methods, by name and descriptor. */
+final class PlanTable {
+
+    static final String IDEMPOTENT = "dev.idempotency.Idempotent";
+
+    private final Class<?> type;
+    private final Map<String, MethodPlan> plans;
+
+    private PlanTable(Class<?> type, Map<String, MethodPlan> plans) {
+        this.type = type;
+        this.plans = plans;
+    }
+
+    static PlanTable of(Class<?> type) {
+        Map<String, MethodPlan> plans = new HashMap<>();
+        for (Method method : type.getDeclaredMethods()) {
+            if (isInstrumented(method)) {
+                plans.put(key(method), MethodPlans.of(method));
+            }
+        }
+        return new PlanTable(type, plans);
+    }
+
+    /** The methods the agent instruments: those annotated (by name), with a body, written by the programmer. */
+    static boolean isInstrumented(Method method) {
+        int modifiers = method.getModifiers();
+        if (Modifier.isAbstract(modifiers) || Modifier.isNative(modifiers) || method.isBridge() || method.isSynthetic()) {
+            return false;
+        }
+        for (Annotation annotation : method.getDeclaredAnnotations()) {
+            if (annotation.annotationType().getName().equals(IDEMPOTENT)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The name and descriptor, as the advice's {@code @Advice.Origin("#m#d")} constant spells them. */
+    static String key(Method method) {
+        return method.getName()
+                + MethodType.methodType(method.getReturnType(), method.getParameterTypes()).toMethodDescriptorString();
+    }
+
+    MethodPlan plan(String method) {
+        MethodPlan plan = plans.get(method);
+        if (plan == null) {
+            // cannot happen while the advice and this table agree on which methods are instrumented; refuse to run
+            throw new IdempotencyConfigurationException("the idempotency agent has no plan for " + type.getName()
+                    + "." + method + ", so it refuses to run it", null, null);
+        }
+        return plan;
+    }
+
+    int size() {
+        return plans.size();
+    }
+}

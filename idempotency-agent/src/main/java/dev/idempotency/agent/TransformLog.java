@@ -1,0 +1,75 @@
+package dev.idempotency.agent;
+
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * What the agent did: which classes it instrumented, how many it was offered and how many it looked into. Errors are
+ * always reported; with {@code -Didempotency.agent.debug=true} (or the agent argument {@code debug=true}) each
+ * instrumented class is reported as it happens, and a summary when the JVM exits.
+ */
+final class TransformLog {
+
+    static final String DEBUG_PROPERTY = "idempotency.agent.debug";
+
+    private final boolean debug;
+    /** Classes the JVM offered to the agent (defined or retransformed). */
+    final LongAdder offered = new LongAdder();
+    /** Time spent in the agent's transformer, filtering and instrumenting. */
+    final LongAdder nanos = new LongAdder();
+    /** Time spent in {@link AgentCalls#prepare}: class initializers and constructors of instrumented classes. */
+    final LongAdder prepareNanos = new LongAdder();
+    /** Of those, the classes outside the ignored packages, whose constant pool was walked. */
+    final LongAdder scanned = new LongAdder();
+    /** Of those, the classes whose constant pool names {@code @Idempotent}: handed to Byte Buddy. */
+    final LongAdder named = new LongAdder();
+    private final Set<String> instrumented = ConcurrentHashMap.newKeySet();
+    private final Set<String> wovenByAspect = ConcurrentHashMap.newKeySet();
+
+    TransformLog(boolean debug) {
+        this.debug = debug;
+    }
+
+    boolean debug() {
+        return debug;
+    }
+
+    void instrumented(String name, int methods, boolean retransformed) {
+        if (instrumented.add(name) && debug) {
+            AgentOutput.line("debug: instrumented " + name + " (" + methods + " @Idempotent "
+                    + (methods == 1 ? "method" : "methods") + (retransformed ? ", retransformed" : "") + ")");
+        }
+    }
+
+    void wovenByAspect(String internalName) {
+        String name = internalName.replace('/', '.');
+        if (wovenByAspect.add(name)) {
+            AgentOutput.line("leaves " + name + " to the AspectJ aspect it was woven with");
+        }
+    }
+
+    /** The names of the classes instrumented so far. */
+    Set<String> instrumented() {
+        return Set.copyOf(instrumented);
+    }
+
+    String summary() {
+        Set<String> names = new TreeSet<>(instrumented);
+        return "instrumented " + names.size() + (names.size() == 1 ? " class" : " classes")
+                + (names.isEmpty() ? "" : ": " + String.join(", ", names))
+                + " (offered " + offered.sum() + " classes, scanned " + scanned.sum() + " outside ignored packages, "
+                + named.sum() + " naming @Idempotent, " + wovenByAspect.size() + " left to the aspect; "
+                + nanos.sum() / 1_000_000 + " ms in the transformer, " + prepareNanos.sum() / 1_000_000
+                + " ms in initializers compiling plans)";
+    }
+
+    /** Prints {@link #summary()} when the JVM exits, in debug mode. */
+    void summarizeAtExit() {
+        if (debug) {
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> AgentOutput.line("debug: " + summary()),
+                    "idempotency-agent-summary"));
+        }
+    }
+}

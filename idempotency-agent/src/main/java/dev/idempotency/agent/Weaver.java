@@ -1,0 +1,143 @@
+package dev.idempotency.agent;
+
+import static net.bytebuddy.matcher.ElementMatchers.isAbstract;
+import static net.bytebuddy.matcher.ElementMatchers.isAnnotatedWith;
+import static net.bytebuddy.matcher.ElementMatchers.isBridge;
+import static net.bytebuddy.matcher.ElementMatchers.isConstructor;
+import static net.bytebuddy.matcher.ElementMatchers.isNative;
+import static net.bytebuddy.matcher.ElementMatchers.isSynthetic;
+import static net.bytebuddy.matcher.ElementMatchers.isTypeInitializer;
+import static net.bytebuddy.matcher.ElementMatchers.named;
+import static net.bytebuddy.matcher.ElementMatchers.not;
+
+import dev.idempotency.Idempotent;
+import dev.idempotency.internal.Call;
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.instrument.Instrumentation;
+import java.util.Map;
+import java.util.Set;
+import java.util.WeakHashMap;
+import net.bytebuddy.ByteBuddy;
+import net.bytebuddy.asm.Advice;
+import net.bytebuddy.asm.AsmVisitorWrapper;
+import net.bytebuddy.description.method.MethodDescription;
+import net.bytebuddy.description.method.MethodList;
+import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.dynamic.ClassFileLocator;
+import net.bytebuddy.dynamic.DynamicType;
+import net.bytebuddy.dynamic.scaffold.TypeValidation;
+import net.bytebuddy.matcher.ElementMatcher;
+import net.bytebuddy.pool.TypePool;
+
+/**
+ * Rewrites one class: inlines {@link IdempotentAdvice} into its {@code @Idempotent} methods and {@link PrepareAdvice}
+ * into its initializers (or {@link RefuseAdvice} where its loader cannot see the agent). Byte Buddy's decoration only
+ * visits existing code, so the class's shape never changes. Built on the first class that names {@code @Idempotent},
+ * so a JVM without one never loads Byte Buddy.
+ */
+final class Weaver {
+
+    /** The methods that get the advice: annotated by name (the annotation class is never loaded to match), with code. */
+    static final ElementMatcher.Junction<MethodDescription> IDEMPOTENT_METHODS =
+            isAnnotatedWith(named(PlanTable.IDEMPOTENT))
+                    .and(not(isAbstract())).and(not(isNative())).and(not(isBridge())).and(not(isSynthetic()));
+
+    private final Instrumentation inst;
+    private final TransformLog log;
+    private final ByteBuddy byteBuddy = new ByteBuddy().with(TypeValidation.DISABLED);
+    private final AsmVisitorWrapper idempotent = Advice.to(IdempotentAdvice.class).on(IDEMPOTENT_METHODS);
+    private final AsmVisitorWrapper prepare = Advice.to(PrepareAdvice.class).on(isTypeInitializer().or(isConstructor()));
+    private final AsmVisitorWrapper refuse = Advice.to(RefuseAdvice.class).on(IDEMPOTENT_METHODS);
+    private final LoaderCheck loaders = new LoaderCheck();
+
+    Weaver(Instrumentation inst, TransformLog log) {
+        this.inst = inst;
+        this.log = log;
+    }
+
+    /** The rewritten class file, or {@code null} when the class declares no {@code @Idempotent} method. */
+    byte[] weave(Module module, ClassLoader loader, String internalName, byte[] classFile, boolean loaded) {
+        Woven woven = rewrite(loader, internalName, classFile);
+        if (woven == null) {
+            return null;
+        }
+        readAgent(module);
+        log.instrumented(internalName.replace('/', '.'), woven.methods(), loaded);
+        return woven.classFile();
+    }
+
+    /**
+     * Weaves a class of the agent's own and throws the result away: runs every code path of a real weave once, so
+     * that the application's first {@code @Idempotent} class finds them loaded (see {@link Warmup}).
+     */
+    void rehearse() throws IOException {
+        byte[] classFile;
+        try (InputStream in = Warmup.class.getResourceAsStream("Warmup.class")) {
+            classFile = in.readAllBytes();
+        }
+        rewrite(Warmup.class.getClassLoader(), Warmup.class.getName().replace('.', '/'), classFile);
+    }
+
+    /** A rewritten class file and the number of methods that got the advice. */
+    private record Woven(byte[] classFile, int methods) {
+    }
+
+    private Woven rewrite(ClassLoader loader, String internalName, byte[] classFile) {
+        String name = internalName.replace('/', '.');
+        ClassFileLocator locator = new ClassFileLocator.Compound(ClassFileLocator.Simple.of(name, classFile),
+                ClassFileLocator.ForClassLoader.of(loader));
+        TypePool pool = new TypePool.Default.WithLazyResolution(new TypePool.CacheProvider.Simple(), locator,
+                TypePool.Default.ReaderMode.FAST);
+        TypeDescription type = pool.describe(name).resolve();
+        MethodList<?> methods = type.getDeclaredMethods().filter(IDEMPOTENT_METHODS);
+        if (methods.isEmpty()) {
+            return null; // names the annotation's type, but declares no method that carries it
+        }
+        DynamicType.Builder<?> builder = byteBuddy.decorate(type, locator);
+        builder = loaders.seesAgent(loader) ? builder.visit(idempotent).visit(prepare) : builder.visit(refuse);
+        return new Woven(builder.make(pool).getBytes(), methods.size());
+    }
+
+    /** A class in a named module must read the unnamed module that the agent's classes live in. */
+    private void readAgent(Module module) {
+        Module agent = AgentCalls.class.getModule();
+        if (module != null && module.isNamed() && !module.canRead(agent)) {
+            inst.redefineModule(module, Set.of(agent), Map.of(), Map.of(), Set.of(), Map.of());
+        }
+    }
+
+    /**
+     * Whether a class loader sees the agent's own classes and the api's annotation, so that inlined advice links
+     * against the runtime the agent configured. Asked once per loader, and only for loaders of classes that name
+     * {@code @Idempotent}.
+     */
+    static final class LoaderCheck {
+        private final Map<ClassLoader, Boolean> answers = new WeakHashMap<>();
+
+        synchronized boolean seesAgent(ClassLoader loader) {
+            if (loader == null) {
+                return false;
+            }
+            Boolean answer = answers.get(loader);
+            if (answer == null) {
+                answer = sameClass(loader, AgentCalls.class) && sameClass(loader, Call.class)
+                        && sameClass(loader, Idempotent.class);
+                answers.put(loader, answer);
+                if (!answer) {
+                    AgentOutput.error("class loader " + loader + " does not see the agent's classes (dev.idempotency.*"
+                            + " from the agent jar); @Idempotent methods of its classes refuse to run");
+                }
+            }
+            return answer;
+        }
+
+        private static boolean sameClass(ClassLoader loader, Class<?> type) {
+            try {
+                return Class.forName(type.getName(), false, loader) == type;
+            } catch (ClassNotFoundException | LinkageError e) {
+                return false;
+            }
+        }
+    }
+}

@@ -1,0 +1,47 @@
+package dev.idempotency.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.idempotency.IdempotencyConfigurationException;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class AgentArgumentsTest {
+
+    @Test
+    void noArgumentsMeanTheOtherSources() {
+        assertThat(AgentArguments.parse(null).settings()).isEmpty();
+        assertThat(AgentArguments.parse("  ").settings()).isEmpty();
+    }
+
+    @Test
+    void pairsSeparatedByCommas() {
+        AgentArguments parsed = AgentArguments.parse("store=redis://127.0.0.1:6379,ttl=PT10M,lease=PT20S,failOpen=true");
+        assertThat(parsed.settings()).isEqualTo(Map.of("store", "redis://127.0.0.1:6379", "ttl", "PT10M",
+                "lease", "PT20S", "failOpen", "true"));
+        assertThat(parsed.debug()).isFalse();
+        assertThat(AgentArguments.parse("debug=true").debug()).isTrue();
+    }
+
+    @Test
+    void aCommaNotFollowedByANameBelongsToTheValue() {
+        assertThat(AgentArguments.parse("store=redis-cluster://10.0.0.1:7000,10.0.0.2:7000,ttl=PT1M").settings())
+                .isEqualTo(Map.of("store", "redis-cluster://10.0.0.1:7000,10.0.0.2:7000", "ttl", "PT1M"));
+        assertThat(AgentArguments.parse("ttl=PT1M,store=redis-sentinel://a:26379,b:26379/mymaster").settings())
+                .containsEntry("store", "redis-sentinel://a:26379,b:26379/mymaster");
+        assertThat(AgentArguments.parse("store=jdbc:h2:mem:x;MODE=PostgreSQL").settings())
+                .containsEntry("store", "jdbc:h2:mem:x;MODE=PostgreSQL");
+    }
+
+    @Test
+    void mistakesAreNamedAndPasswordsMasked() {
+        assertThatThrownBy(() -> AgentArguments.parse("tll=PT1M")).isInstanceOf(IdempotencyConfigurationException.class)
+                .hasMessageContaining("unknown agent argument 'tll'").hasMessageContaining("known: store, ttl");
+        assertThatThrownBy(() -> AgentArguments.parse("ttl=PT1M,ttl=PT2M"))
+                .hasMessageContaining("ttl= is given twice");
+        assertThatThrownBy(() -> AgentArguments.parse("redis://u:secret@h:1"))
+                .hasMessageContaining("name=value pairs").hasMessageNotContaining("secret");
+        assertThatThrownBy(() -> AgentArguments.parse("debug=yes")).hasMessageContaining("debug= must be true or false");
+    }
+}

@@ -1,0 +1,121 @@
+package dev.idempotency.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.idempotency.core.Idempotency;
+import dev.idempotency.core.IdempotencyConfig;
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.instrument.Instrumentation;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Path;
+import java.util.UUID;
+import java.util.function.Function;
+import net.bytebuddy.agent.ByteBuddyAgent;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The agent's transformer in this JVM ({@code ByteBuddyAgent.install()}), on classes loaded after it by class loaders
+ * of their own, as an application server or a Spring Boot jar would load them. The transformer is removed in
+ * {@code finally}, which also restores the classes' original code.
+ */
+class InProcessAgentTest {
+
+    private static final String LATE_SERVICE = "dev.idempotency.testapp.LateService";
+
+    @BeforeEach
+    void memoryStore() {
+        Idempotency.configure(IdempotencyConfig.builder().storeUri("memory:").build());
+    }
+
+    @AfterEach
+    void reset() {
+        Idempotency.reset();
+    }
+
+    @Test
+    void aChildLoadersClassIsInstrumentedRetransformableAndRestoredOnRemoval() throws Exception {
+        Instrumentation inst = ByteBuddyAgent.install();
+        TransformLog log = new TransformLog(false);
+        AgentInstaller.Installation installation = AgentInstaller.install(inst, log, false);
+        Class<?> type;
+        Function<String, String> service;
+        try {
+            type = new ChildFirstLoader().loadClass(LATE_SERVICE);
+            service = newService(type);
+            assertThat(log.instrumented()).contains(LATE_SERVICE);
+            String id = UUID.randomUUID().toString();
+            assertThat(service.apply(id)).isEqualTo("late-1");
+            assertThat(service.apply(id)).as("deduplicated, once: the bridge apply(Object) is not instrumented")
+                    .isEqualTo("late-1");
+
+            // another agent retransforming the class goes through the transformer again: only code changed, so it is legal
+            inst.retransformClasses(type);
+            assertThat(service.apply(id)).isEqualTo("late-1");
+            assertThat(service.apply(UUID.randomUUID().toString())).isEqualTo("late-2");
+        } finally {
+            installation.close();
+        }
+        String id = UUID.randomUUID().toString();
+        assertThat(service.apply(id) + "/" + service.apply(id)).as("the original code again").isEqualTo("late-3/late-4");
+    }
+
+    @Test
+    void aClassWhoseLoaderCannotSeeTheAgentRefusesToRunRatherThanRunUnprotected() throws Exception {
+        Instrumentation inst = ByteBuddyAgent.install();
+        AgentInstaller.Installation installation = AgentInstaller.install(inst, new TransformLog(false), false);
+        try {
+            // an isolated loader: its own copy of the api, and no way to the system class loader's agent classes
+            URL api = dev.idempotency.Idempotent.class.getProtectionDomain().getCodeSource().getLocation();
+            try (URLClassLoader isolated = new URLClassLoader(new URL[] {api, testClasses()},
+                    ClassLoader.getPlatformClassLoader())) {
+                Function<String, String> service = newService(isolated.loadClass(LATE_SERVICE));
+                assertThatThrownBy(() -> service.apply("k")).isInstanceOf(IllegalStateException.class)
+                        .hasMessageContaining("@Idempotent dev.idempotency.testapp.LateService.apply(java.lang.String)")
+                        .hasMessageContaining("refuses to run");
+            }
+        } finally {
+            installation.close();
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Function<String, String> newService(Class<?> type) throws ReflectiveOperationException {
+        return (Function<String, String>) type.getConstructor().newInstance();
+    }
+
+    private static URL testClasses() throws Exception {
+        return Path.of(InProcessAgentTest.class.getProtectionDomain().getCodeSource().getLocation().toURI())
+                .toUri().toURL();
+    }
+
+    /** Defines the test application's classes itself (a new class each time); everything else comes from its parent. */
+    private static final class ChildFirstLoader extends ClassLoader {
+        ChildFirstLoader() {
+            super("child-first", ClassLoader.getSystemClassLoader());
+        }
+
+        @Override
+        protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
+            if (!name.startsWith("dev.idempotency.testapp.")) {
+                return super.loadClass(name, resolve);
+            }
+            synchronized (getClassLoadingLock(name)) {
+                Class<?> loaded = findLoadedClass(name);
+                if (loaded == null) {
+                    try (InputStream in = getParent().getResourceAsStream(name.replace('.', '/') + ".class")) {
+                        byte[] bytes = in.readAllBytes();
+                        loaded = defineClass(name, bytes, 0, bytes.length);
+                    } catch (IOException e) {
+                        throw new ClassNotFoundException(name, e);
+                    }
+                }
+                return loaded;
+            }
+        }
+    }
+}
