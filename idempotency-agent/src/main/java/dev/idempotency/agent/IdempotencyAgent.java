@@ -47,9 +47,17 @@ public final class IdempotencyAgent {
                 AgentArguments parsed = AgentArguments.parse(arguments);
                 debug |= parsed.debug();
                 IdempotencyConfig config = Settings.load(parsed.settings()).toConfig();
-                IdempotencyEngine.install(config);
+                IdempotencyEngine.useSettings(parsed.settings());
                 runtime = "store " + StoreUris.redact(config.storeUri()) + " (ttl " + config.defaultTtl() + ", lease "
                         + config.defaultLease() + (config.failOpen() ? ", failOpen" : "") + ")";
+                try {
+                    IdempotencyEngine.install(config);
+                } catch (dev.idempotency.IdempotencyStoreException unreachable) {
+                    // configured right, not reachable yet: calls fail closed (503) and the runtime is built again on
+                    // a later call, so the application recovers by itself when the store comes up
+                    runtime += ", NOT REACHABLE YET (" + unreachable.getMessage()
+                            + "): calls are refused with IdempotencyStoreException until it answers";
+                }
             } catch (Throwable e) {
                 IdempotencyConfigurationException error = e instanceof IdempotencyConfigurationException ice ? ice
                         : new IdempotencyConfigurationException("cannot start the idempotency runtime: " + e, null, null, e);

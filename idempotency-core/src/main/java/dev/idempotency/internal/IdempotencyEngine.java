@@ -30,6 +30,7 @@ public final class IdempotencyEngine implements AutoCloseable {
 
     private static volatile IdempotencyEngine current;
     private static volatile IdempotencyConfigurationException brokenEnvironment;
+    private static volatile java.util.Map<String, String> settingOverrides = java.util.Map.of();
     private static final long STORE_RETRY_NANOS = TimeUnit.SECONDS.toNanos(1);
     private static IdempotencyStoreException storeDown;
     private static long storeDownSince;
@@ -89,7 +90,7 @@ public final class IdempotencyEngine implements AutoCloseable {
                         null, null, unreachable);
             }
             try {
-                current = new IdempotencyEngine(IdempotencyConfig.fromEnvironment());
+                current = new IdempotencyEngine(Settings.load(settingOverrides).toConfig());
                 storeDown = null;
                 LOG.log(System.Logger.Level.INFO, "idempotency: using store " + current.store.describe());
                 return current;
@@ -112,6 +113,14 @@ public final class IdempotencyEngine implements AutoCloseable {
         }
         throw new IdempotencyConfigurationException(broken.getMessage() + " (every @Idempotent method refuses to run)",
                 null, null, broken.getCause());
+    }
+
+    /**
+     * Settings that come before all others when the runtime is built from the environment (the agent's arguments),
+     * kept across {@link #reset()}.
+     */
+    public static synchronized void useSettings(java.util.Map<String, String> overrides) {
+        settingOverrides = java.util.Map.copyOf(overrides);
     }
 
     /** Builds a runtime from the configuration (creating its store now) and makes it current. */

@@ -79,6 +79,23 @@ class IdempotencyConfigTest {
     }
 
     @Test
+    void aStoreThatIsNotReachableYetFailsClosedAndIsRetriedUntilItAnswers() throws Exception {
+        Idempotency.reset();
+        FlakyStoreProvider.up = false;
+        FlakyStoreProvider.attempts = 0;
+        System.setProperty("idempotency.store", "flaky:");
+        assertThatThrownBy(Idempotency::config).isInstanceOf(dev.idempotency.IdempotencyStoreException.class)
+                .hasMessageContaining("not up yet");
+        assertThatThrownBy(Idempotency::config).isInstanceOf(dev.idempotency.IdempotencyStoreException.class)
+                .hasMessageContaining("retrying at most once a second");
+        assertThat(FlakyStoreProvider.attempts).as("no retry within the second").isEqualTo(1);
+        FlakyStoreProvider.up = true;
+        Thread.sleep(1_100);
+        assertThat(Idempotency.config().storeUri()).isEqualTo("flaky:");
+        assertThat(FlakyStoreProvider.attempts).isEqualTo(2);
+    }
+
+    @Test
     void passwordsNeverReachMessages() {
         assertThat(StoreUris.redact("redis://user:s3cret@host:6379/0")).isEqualTo("redis://user:***@host:6379/0");
         assertThat(StoreUris.redact("redis://:s3cret@host:6379")).isEqualTo("redis://:***@host:6379");
