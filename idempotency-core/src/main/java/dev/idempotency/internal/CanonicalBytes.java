@@ -66,8 +66,10 @@ final class CanonicalBytes {
         return size;
     }
 
-    CanonicalBytes reset() {
-        size = 0;
+    /** Empties the buffer, keeping its first byte for {@code prefix} (see {@link Fingerprints}). */
+    CanonicalBytes reset(byte prefix) {
+        bytes[0] = prefix;
+        size = 1;
         return this;
     }
 
@@ -223,9 +225,21 @@ final class CanonicalBytes {
         bytes[size++] = (byte) tag;
     }
 
-    /** Length, then UTF-8 (the JDK copies ASCII strings to UTF-8 with a fast intrinsic). */
+    /** Length, then UTF-8: ASCII written in place, anything else through the JDK's encoder. */
     private void string(String s) {
-        raw(s.getBytes(StandardCharsets.UTF_8));
+        int length = s.length();
+        int mark = size;
+        int32(length);
+        ensure(length);
+        for (int i = 0; i < length; i++) {
+            char c = s.charAt(i);
+            if (c >= 0x80) {
+                size = mark;
+                raw(s.getBytes(StandardCharsets.UTF_8));
+                return;
+            }
+            bytes[size++] = (byte) c;
+        }
     }
 
     private void int32(int v) {

@@ -43,13 +43,13 @@ final class Fingerprints {
      *                  exact as a hash and saves computing one. Anything that leaves the JVM is always hashed.
      */
     static String of(Object value, boolean inProcess) throws com.fasterxml.jackson.core.JsonProcessingException {
-        CanonicalBytes canonical = BUFFERS.get().reset();
+        CanonicalBytes canonical = BUFFERS.get().reset((byte) '~');
         canonical.write(value);
-        if (inProcess && canonical.size() <= RAW_LIMIT) {
-            return "~".concat(new String(canonical.buffer(), 0, canonical.size(), StandardCharsets.ISO_8859_1));
+        if (inProcess && canonical.size() <= RAW_LIMIT + 1) {
+            return new String(canonical.buffer(), 0, canonical.size(), StandardCharsets.ISO_8859_1);
         }
         MessageDigest sha = SHA256.get();
-        sha.update(canonical.buffer(), 0, canonical.size());
+        sha.update(canonical.buffer(), 1, canonical.size() - 1);
         if (canonical.buffer().length > KEEP_BUFFER_BYTES) {
             BUFFERS.remove(); // a huge payload once should not pin its buffer to the thread
         }
