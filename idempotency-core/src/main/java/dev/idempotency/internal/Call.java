@@ -24,32 +24,29 @@ public final class Call {
     private final LeaseKeeper.Hold hold;
     private final Outcome replay;
 
-    Call(IdempotencyEngine engine, MethodPlan plan, String key, String owner, LeaseKeeper.Hold hold) {
+    private Call(IdempotencyEngine engine, MethodPlan plan, String key, String owner, LeaseKeeper.Hold hold,
+                 Outcome replay) {
         this.engine = engine;
         this.plan = plan;
         this.key = key;
         this.owner = owner;
         this.hold = hold;
-        this.replay = null;
+        this.replay = replay;
+    }
+
+    /** A claim of ours: the method runs, then reports. */
+    Call(IdempotencyEngine engine, MethodPlan plan, String key, String owner, LeaseKeeper.Hold hold) {
+        this(engine, plan, key, owner, hold, null);
     }
 
     /** A call that runs without deduplication, because the store failed and the runtime fails open. */
     Call(IdempotencyEngine engine, MethodPlan plan, String key) {
-        this.engine = engine;
-        this.plan = plan;
-        this.key = key;
-        this.owner = null;
-        this.hold = null;
-        this.replay = null;
+        this(engine, plan, key, null, null, null);
     }
 
+    /** A replay of a stored outcome. */
     Call(IdempotencyEngine engine, MethodPlan plan, String key, Outcome replay) {
-        this.engine = engine;
-        this.plan = plan;
-        this.key = key;
-        this.owner = null;
-        this.hold = null;
-        this.replay = replay;
+        this(engine, plan, key, null, null, replay);
     }
 
     public boolean isReplay() {
