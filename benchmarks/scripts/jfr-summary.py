@@ -7,8 +7,8 @@ Only samples taken inside the measured loop count (a 'jmh-worker' thread's stack
 method): set-up and tear-down, such as clearing the previous iteration's store, are left out. Each is put in one
 bucket: walking its stack from the leaf towards the root, the
 first frame that matches a rule below names the bucket (except the store's buckets, which take every sample
-under MemoryStore.claim or MemoryStore.complete) (so a sample inside Jackson under Fingerprints.of counts as
-'fingerprint: canonical JSON', one inside SHA-256 under it as 'fingerprint: SHA-256'). Also prints the hottest leaf
+under MemoryStore.claim or MemoryStore.complete) (so a sample inside CanonicalBytes under Fingerprints.of counts as
+'fingerprint: canonical form', one inside SHA-256 under it as 'fingerprint: SHA-256'). Also prints the hottest leaf
 methods. Needs the JDK's 'jfr' tool on the PATH.
 """
 import collections
@@ -20,9 +20,11 @@ import sys
 RULES = [
     ("fingerprint: SHA-256", r"^(sun\.security\.provider\.|java\.security\.MessageDigest)"),
     ("fingerprint: base64", r"^java\.util\.Base64"),
-    ("fingerprint: canonical JSON", r"^dev\.idempotency\.internal\.Fingerprints\.of"),
+    ("fingerprint: canonical form (Fingerprints.of: CanonicalBytes, Jackson for beans)",
+     r"^dev\.idempotency\.internal\.(Fingerprints\.of|CanonicalBytes)"),
     ("key expression", r"^dev\.idempotency\.internal\.(MethodPlan\.key|Expression)"),
     ("result decode (Jackson)", r"^dev\.idempotency\.internal\.ResultCodec\.decode"),
+    ("aspect: AspectJ join point (a ThreadLocal per call)", r"^org\.aspectj\.runtime\.reflect\.(JoinPointImpl\.<init>|Factory\.makeJP)"),
     ("result encode (Jackson)", r"^dev\.idempotency\.internal\.ResultCodec\.encode"),
     ("owner token", r"^dev\.idempotency\.internal\.OwnerTokens"),
     ("lease keeper hold/drop", r"^dev\.idempotency\.internal\.LeaseKeeper"),
