@@ -1,6 +1,7 @@
 package dev.idempotency.testapp;
 
 import dev.idempotency.Idempotent;
+import dev.idempotency.testkit.RouteProbe;
 import dev.idempotency.testkit.fixtures.BrokenService;
 import dev.idempotency.testkit.fixtures.ConformanceService;
 import java.io.BufferedReader;
@@ -42,17 +43,7 @@ public final class ProbeApp {
     }
 
     private static String probe(ConformanceService service) {
-        String id = "probe-" + UUID.randomUUID();
-        String first = service.text(id, "v");
-        String second = service.text(id, "v");
-        String reuse;
-        try {
-            service.text(id, "other");
-            reuse = "ran";
-        } catch (RuntimeException e) {
-            reuse = e.getClass().getSimpleName();
-        }
-        return "runs=" + service.runs("text") + " same=" + first.equals(second) + " reuse=" + reuse;
+        return RouteProbe.probe(service);
     }
 
     /** One call, printing its result or the exception it threw (class and message). */

@@ -27,7 +27,7 @@ class LoadTimeWeavingTest {
                 .collect(Collectors.joining(File.pathSeparator));
         assertThat(classpath).contains("idempotency-testkit");
 
-        assertThat(run(classpath, "-javaagent:" + weaver)).contains("runs=1 same=true reuse=refused");
+        assertThat(run(classpath, "-javaagent:" + weaver)).contains("runs=1 same=true reuse=IdempotencyKeyReuseException");
         // without the weaver the same classes are plain: the check can fail
         assertThat(run(classpath, null)).contains("runs=3 same=false reuse=ran");
     }
