@@ -1,14 +1,39 @@
 package dev.idempotency;
 
-/** The store could not be reached or answered wrongly; the method did not run (fail closed). A web layer maps it to 503. */
+/**
+ * The store could not be reached or answered wrongly; the method did not run (fail closed). A web layer maps it to 503.
+ *
+ * <p>{@link #isUnreachable()} tells the two apart: only a store that cannot be reached at all (connection refused or
+ * lost, a timeout before any answer, a pool with no connection to give) is "unreachable". A store that answered (a
+ * deadlock, a garbage record, a key the database rejects) is not, and {@code failOpen} never applies to it.
+ */
 public class IdempotencyStoreException extends IdempotencyException {
     private static final long serialVersionUID = 1L;
 
+    private final boolean unreachable;
+
     public IdempotencyStoreException(String message, String namespace, String key) {
-        super(message, namespace, key);
+        this(message, namespace, key, null, false);
     }
 
     public IdempotencyStoreException(String message, String namespace, String key, Throwable cause) {
+        this(message, namespace, key, cause, false);
+    }
+
+    /**
+     * @param unreachable whether the store could not be reached at all (see {@link #isUnreachable()})
+     */
+    public IdempotencyStoreException(String message, String namespace, String key, Throwable cause,
+                                     boolean unreachable) {
         super(message, namespace, key, cause);
+        this.unreachable = unreachable;
+    }
+
+    /**
+     * Whether the store could not be reached at all, as opposed to answering wrongly. Only an unreachable store lets
+     * a runtime configured with {@code failOpen} run the method without deduplication.
+     */
+    public boolean isUnreachable() {
+        return unreachable;
     }
 }
