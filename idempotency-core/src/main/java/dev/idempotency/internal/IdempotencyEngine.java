@@ -87,7 +87,7 @@ public final class IdempotencyEngine implements AutoCloseable {
             IdempotencyStoreException unreachable = storeDown;
             if (unreachable != null && now - storeDownSince < STORE_RETRY_NANOS) {
                 throw new IdempotencyStoreException(unreachable.getMessage() + " (retrying at most once a second)",
-                        null, null, unreachable);
+                        null, null, unreachable, unreachable.isUnreachable());
             }
             try {
                 current = new IdempotencyEngine(Settings.load(settingOverrides).toConfig());
@@ -200,7 +200,9 @@ public final class IdempotencyEngine implements AutoCloseable {
         try {
             return claimOrWait(plan, key, fingerprint, lease, owner);
         } catch (IdempotencyStoreException e) {
-            if (!failOpen) {
+            // Only a store that cannot be reached may let the call run unprotected: a store that answered (a
+            // deadlock, a garbage record, a key it rejects) knows something about this key, so we fail closed.
+            if (!failOpen || !e.isUnreachable()) {
                 throw e;
             }
             warnFailOpen(plan, key, e);

@@ -92,7 +92,7 @@ public final class RedisStore implements IdempotencyStore {
                 throw e;
             }
             throw new IdempotencyStoreException("cannot start the Redis store on " + server + ": " + reason(e),
-                    null, null, e);
+                    null, null, e, unreachable(e));
         }
         this.client = opened;
     }
@@ -209,7 +209,30 @@ public final class RedisStore implements IdempotencyStore {
         }
         return new IdempotencyStoreException("Redis " + currentServer() + " could not " + operation + " key '" + key
                 + "' (namespace " + namespace + ", Redis key '" + text(redisKey) + "'): " + reason(e),
-                namespace, key, e);
+                namespace, key, e, unreachable(e));
+    }
+
+    /**
+     * Whether the failure means Redis could not be reached (so {@code failOpen} may apply): a lost or refused
+     * connection, a timeout, a server still loading its data or without a master. A failed TLS handshake is a
+     * configuration error and an error reply is an answer: neither is "unreachable".
+     */
+    static boolean unreachable(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof javax.net.ssl.SSLException || t instanceof java.security.cert.CertificateException) {
+                return false;
+            }
+        }
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof JedisConnectionException || t instanceof JedisClusterOperationException) {
+                return true; // the latter: no node of the cluster could serve the key in time
+            }
+            if (t instanceof JedisDataException d && d.getMessage() != null
+                    && (d.getMessage().startsWith("LOADING") || d.getMessage().startsWith("MASTERDOWN"))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String reason(RuntimeException e) {

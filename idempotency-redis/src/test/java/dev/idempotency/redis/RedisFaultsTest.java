@@ -93,6 +93,24 @@ class RedisFaultsTest {
     }
 
     @Test
+    void failOpenDoesNotBypassAServerThatAnsweredWithSomethingForeign() {
+        Idempotency.configure(IdempotencyConfig.builder().store(store).failOpen(true).build());
+        String garbage = "garbage-" + UUID.randomUUID();
+        String wrongType = "list-" + UUID.randomUUID();
+        try (Jedis jedis = admin()) {
+            jedis.set(store.redisKey(RedisTestService.NAMESPACE, garbage), "garbage",
+                    redis.clients.jedis.params.SetParams.setParams().px(60_000));
+            jedis.rpush(store.redisKey(RedisTestService.NAMESPACE, wrongType), "a");
+            jedis.pexpire(store.redisKey(RedisTestService.NAMESPACE, wrongType), 60_000);
+        }
+        for (String key : new String[] {garbage, wrongType}) {
+            assertThatThrownBy(() -> service.echo(key, "v")).as(key).isInstanceOf(IdempotencyStoreException.class)
+                    .satisfies(e -> assertThat(((IdempotencyStoreException) e).isUnreachable()).isFalse());
+            assertThat(service.runs(key)).as("failOpen must not run " + key).isZero();
+        }
+    }
+
+    @Test
     void aKeyOfAnotherRedisTypeIsAStoreErrorInEveryOperation() {
         String key = "list-" + UUID.randomUUID();
         String redisKey = store.redisKey(RedisTestService.NAMESPACE, key);
@@ -126,6 +144,7 @@ class RedisFaultsTest {
                     .hasMessageContaining("redis://default:***@127.0.0.1:" + doomed.port)
                     .hasMessageContaining("unreachable")
                     .hasMessageContaining("'after'")
+                    .satisfies(e -> assertThat(((IdempotencyStoreException) e).isUnreachable()).isTrue())
                     .satisfies(e -> assertThat(Arrays.toString(chain(e))).doesNotContain(SECRET));
             assertThat(service.runs("after")).isZero();
         } finally {
@@ -150,7 +169,8 @@ class RedisFaultsTest {
         }
         long start = System.nanoTime();
         assertThatThrownBy(() -> service.echo("paused", "v")).isInstanceOf(IdempotencyStoreException.class)
-                .hasMessageContaining("did not answer in time");
+                .hasMessageContaining("did not answer in time")
+                .satisfies(e -> assertThat(((IdempotencyStoreException) e).isUnreachable()).isTrue());
         assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(900);
         assertThat(service.runs("paused")).isZero();
         RedisNode.await("the pause to end", Duration.ofSeconds(5), () -> {

@@ -9,13 +9,15 @@ import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A real store with two switches for fault tests: {@link #down} makes every operation fail as an unreachable store
- * would, and {@link #freezeRenewals} makes renewals report success without extending anything, as a holder whose
+ * A real store with switches for fault tests: {@link #down} makes every operation fail as an unreachable store
+ * would, {@link #answersWrongly} as a store that answered wrongly would, and {@link #freezeRenewals} makes renewals report success without extending anything, as a holder whose
  * renewals stopped reaching the store would experience.
  */
 public final class ControllableStore implements IdempotencyStore {
     private final IdempotencyStore delegate;
     public volatile boolean down;
+    /** Every operation fails as a store that answers, but wrongly (a deadlock, a garbage reply), would. */
+    public volatile boolean answersWrongly;
     public volatile boolean freezeRenewals;
     /** Rewrites completed records on their way out, as a tampered or foreign backend would. */
     public volatile java.util.function.UnaryOperator<StoredRecord> tamper;
@@ -32,7 +34,10 @@ public final class ControllableStore implements IdempotencyStore {
 
     private void check(String namespace, String key) {
         if (down) {
-            throw new IdempotencyStoreException("test store is down", namespace, key);
+            throw new IdempotencyStoreException("test store is down", namespace, key, null, true);
+        }
+        if (answersWrongly) {
+            throw new IdempotencyStoreException("test store answered garbage", namespace, key, null, false);
         }
     }
 

@@ -464,6 +464,21 @@ public abstract class SemanticsSuite {
     }
 
     @Test
+    void failOpenNeverAppliesToAStoreThatAnsweredWrongly() {
+        Idempotency.configure(IdempotencyConfig.builder().store(store).clock(clock).failOpen(true)
+                .listener(events::add).build());
+        String id = fresh("garbage");
+        store.answersWrongly = true;
+        assertThatThrownBy(() -> service.text(id, "v")).isInstanceOf(IdempotencyStoreException.class)
+                .hasMessageContaining("garbage")
+                .satisfies(e -> assertThat(((IdempotencyStoreException) e).isUnreachable()).isFalse());
+        assertThat(service.runs("text")).as("a store that answered is never bypassed").isZero();
+        store.answersWrongly = false;
+        assertThat(service.text(id, "v")).isEqualTo("v#1");
+        assertThat(service.text(id, "v")).isEqualTo("v#1");
+    }
+
+    @Test
     void aTamperedRecordIsAnErrorNeverAnObject() {
         TransferRequest req = new TransferRequest(fresh("tamper"), "a", "b", BigDecimal.ONE);
         service.transfer(req);
