@@ -28,6 +28,8 @@ public final class IdempotencyConfig {
     public static final String DEFAULT_STORE_URI = "memory:";
     public static final Duration DEFAULT_TTL = Duration.ofHours(1);
     public static final Duration DEFAULT_LEASE = Duration.ofSeconds(30);
+    /** The largest encoded result a store is handed: 1 MiB. */
+    public static final int DEFAULT_MAX_RESULT_SIZE = 1 << 20;
 
     private final String storeUri;
     private final IdempotencyStore store;
@@ -36,6 +38,7 @@ public final class IdempotencyConfig {
     private final Clock clock;
     private final List<IdempotencyListener> listeners;
     private final boolean failOpen;
+    private final int maxResultSize;
 
     private IdempotencyConfig(Builder b) {
         this.storeUri = b.storeUri;
@@ -45,6 +48,7 @@ public final class IdempotencyConfig {
         this.clock = b.clock;
         this.listeners = List.copyOf(b.listeners);
         this.failOpen = b.failOpen;
+        this.maxResultSize = b.maxResultSize;
     }
 
     public static Builder builder() {
@@ -91,6 +95,16 @@ public final class IdempotencyConfig {
         return failOpen;
     }
 
+    /**
+     * The largest encoded result, in UTF-8 bytes, that is written to a store. A larger result is returned to its
+     * caller, but recorded as "executed, result too large to replay": its replays fail with that reason and the
+     * method never runs again for the key. Results kept as objects by an in-process store are not encoded and not
+     * measured.
+     */
+    public int maxResultSize() {
+        return maxResultSize;
+    }
+
     public Builder toBuilder() {
         Builder b = new Builder();
         b.storeUri = storeUri;
@@ -100,13 +114,15 @@ public final class IdempotencyConfig {
         b.clock = clock;
         b.listeners.addAll(listeners);
         b.failOpen = failOpen;
+        b.maxResultSize = maxResultSize;
         return b;
     }
 
     @Override
     public String toString() {
         return "IdempotencyConfig{store=" + (store != null ? store.describe() : StoreUris.redact(storeUri))
-                + ", defaultTtl=" + defaultTtl + ", defaultLease=" + defaultLease + (failOpen ? ", failOpen" : "") + "}";
+                + ", defaultTtl=" + defaultTtl + ", defaultLease=" + defaultLease + (failOpen ? ", failOpen" : "")
+                + (maxResultSize != DEFAULT_MAX_RESULT_SIZE ? ", maxResultSize=" + maxResultSize : "") + "}";
     }
 
     public static final class Builder {
@@ -117,8 +133,43 @@ public final class IdempotencyConfig {
         private Clock clock = Clock.systemUTC();
         private final List<IdempotencyListener> listeners = new ArrayList<>();
         private boolean failOpen;
+        private int maxResultSize = DEFAULT_MAX_RESULT_SIZE;
 
         private Builder() {
+        }
+
+        /** See {@link IdempotencyConfig#maxResultSize()}; at least 1 byte. */
+        public Builder maxResultSize(int bytes) {
+            if (bytes < 1) {
+                throw bad("maxResultSize must be at least 1 byte, but was " + bytes);
+            }
+            this.maxResultSize = bytes;
+            return this;
+        }
+
+        /** {@code maxResultSize} as text: bytes, or a number with {@code KiB} or {@code MiB}, e.g. {@code 512KiB}. */
+        public Builder maxResultSize(String value) {
+            String v = value == null ? "" : value.trim();
+            long unit = 1;
+            String digits = v;
+            if (v.endsWith("KiB")) {
+                unit = 1024;
+                digits = v.substring(0, v.length() - 3).trim();
+            } else if (v.endsWith("MiB")) {
+                unit = 1024 * 1024;
+                digits = v.substring(0, v.length() - 3).trim();
+            }
+            long bytes;
+            try {
+                bytes = Long.parseLong(digits) * unit;
+            } catch (NumberFormatException e) {
+                bytes = -1;
+            }
+            if (bytes < 1 || bytes > Integer.MAX_VALUE || !digits.chars().allMatch(Character::isDigit)) {
+                throw bad("maxResultSize must be a number of bytes, or of KiB or MiB (e.g. 1MiB), at least 1 byte"
+                        + " and below 2 GiB, but was " + (value == null ? "null" : "'" + value + "'"));
+            }
+            return maxResultSize((int) bytes);
         }
 
         /**

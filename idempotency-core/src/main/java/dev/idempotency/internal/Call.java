@@ -98,22 +98,33 @@ public final class Call {
     }
 
     /**
-     * Records the method's result and returns what the caller gets: the result itself, or for a completion stage the
-     * same stage, recorded when it completes.
+     * Records the method's result and returns what the caller gets: the result itself, or for a completion stage a
+     * new future that completes (with the stage's value or error) only after the record is stored or the key given up.
      */
     public Object succeeded(Object result) {
         if (owner == null) {
             return result;
         }
         if (plan.codec.isAsync() && result != null) {
+            // The caller gets a future of ours that completes only after the record is stored (or the key given
+            // up), so a caller that awaits it and retries at once finds the record, never the claim.
+            CompletableFuture<Object> recorded = new CompletableFuture<>();
             ((CompletionStage<?>) result).whenComplete((value, error) -> {
-                if (error == null) {
-                    completeWithValue(value);
-                } else {
-                    failed(unwrap(error));
+                try {
+                    if (error == null) {
+                        completeWithValue(value);
+                    } else {
+                        failed(unwrap(error));
+                    }
+                } finally {
+                    if (error == null) {
+                        recorded.complete(value);
+                    } else {
+                        recorded.completeExceptionally(error);
+                    }
                 }
             });
-            return result;
+            return recorded;
         }
         completeWithValue(result);
         return result;
@@ -154,6 +165,15 @@ public final class Call {
         }
         try {
             outcome = plan.codec.encode(value);
+            int size = Utf8.length(outcome.body(), engine.maxResultSize);
+            if (size > engine.maxResultSize) {
+                outcome = Outcome.unreplayable("the result of " + plan.description + " is larger than maxResultSize ("
+                        + engine.maxResultSize + " bytes of JSON), so it was not stored; raise"
+                        + " idempotency.maxResultSize or return less");
+                LOG.log(System.Logger.Level.ERROR, "idempotency: " + plan.description + " ran for key '" + key
+                        + "' (namespace " + plan.namespace + "), but " + outcome.body()
+                        + "; replays of this key will fail instead of running again");
+            }
         } catch (Exception e) {
             outcome = Outcome.unreplayable("the result of type " + (value == null ? "null" : value.getClass().getName())
                     + " could not be encoded as " + plan.codec.describeType() + ": " + e.getMessage());

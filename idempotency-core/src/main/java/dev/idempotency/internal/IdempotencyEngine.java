@@ -40,6 +40,7 @@ public final class IdempotencyEngine implements AutoCloseable {
     final Clock clock;
     final Duration defaultTtl;
     final Duration defaultLease;
+    final int maxResultSize;
     private final IdempotencyListener[] listeners;
     final LeaseKeeper keeper;
     private final OwnerTokens tokens = new OwnerTokens();
@@ -53,6 +54,7 @@ public final class IdempotencyEngine implements AutoCloseable {
         this.clock = config.clock();
         this.defaultTtl = config.defaultTtl();
         this.defaultLease = config.defaultLease();
+        this.maxResultSize = config.maxResultSize();
         this.listeners = config.listeners().toArray(new IdempotencyListener[0]);
         this.failOpen = config.failOpen();
         this.inProcessStore = store.inProcess();

@@ -39,6 +39,7 @@ final class Json {
                 .addModule(new Jdk8Module())
                 .addModule(new ParameterNamesModule())
                 .addMixIn(Throwable.class, ThrowableMixIn.class)
+                .polymorphicTypeValidator(DeclaredSubtypes.INSTANCE)
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
                 .disable(SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS)
                 .enable(SerializationFeature.WRITE_DATES_WITH_ZONE_ID)

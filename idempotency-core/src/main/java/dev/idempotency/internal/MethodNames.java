@@ -18,9 +18,18 @@ public final class MethodNames {
         return sb.append(')').toString();
     }
 
-    /** {@code com.acme.TransferService.transfer}: the namespace when the annotation names none. */
+    /**
+     * {@code com.acme.TransferService.transfer(java.lang.String,com.acme.TransferRequest)}: the namespace when the
+     * annotation names none. The parameter types keep overloads apart: two methods never share records by accident.
+     */
     public static String defaultNamespace(Method method) {
-        return method.getDeclaringClass().getName() + "." + method.getName();
+        StringBuilder sb = new StringBuilder(method.getDeclaringClass().getName()).append('.')
+                .append(method.getName()).append('(');
+        Class<?>[] types = method.getParameterTypes();
+        for (int i = 0; i < types.length; i++) {
+            sb.append(i == 0 ? "" : ",").append(types[i].getTypeName());
+        }
+        return sb.append(')').toString();
     }
 
     private static String simpleName(Class<?> type) {

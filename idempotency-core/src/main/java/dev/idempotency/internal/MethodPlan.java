@@ -36,7 +36,7 @@ public final class MethodPlan {
         this.namespace = annotation.namespace().isEmpty() ? MethodNames.defaultNamespace(method)
                 : annotation.namespace();
         this.onInProgress = annotation.onInProgress();
-        this.remember = annotation.rememberExceptions();
+        this.remember = checkRemembered(annotation.rememberExceptions());
         this.key = ExpressionCompiler.compile(method, "key", annotation.key());
         String fp = annotation.fingerprint().trim();
         this.fingerprintNone = fp.equals("none");
@@ -232,6 +232,24 @@ public final class MethodPlan {
                         + " name a property, e.g. " + term.text + ".id", namespace, null);
             }
         }
+    }
+
+    /**
+     * A remembered type is the list of classes a stored record may name (and so instantiate) on replay: it must name
+     * the application's own failures, never a root that every exception, transient ones included, belongs to.
+     */
+    private Class<? extends Throwable>[] checkRemembered(Class<? extends Throwable>[] types) {
+        for (Class<? extends Throwable> type : types) {
+            if (type == Throwable.class || type == Exception.class || type == RuntimeException.class
+                    || type == Error.class) {
+                throw new IdempotencyConfigurationException("@Idempotent(rememberExceptions = "
+                        + type.getSimpleName() + ".class) on " + description + ": too broad; it would remember"
+                        + " transient failures (a timeout, a lost connection) as final answers, and let a stored record"
+                        + " name any exception class on the classpath; name your business exceptions, e.g."
+                        + " rememberExceptions = InsufficientFundsException.class", namespace, null);
+            }
+        }
+        return types;
     }
 
     private Duration duration(Idempotent annotation, String attribute, String value) {

@@ -20,6 +20,7 @@ public final class Settings {
     public static final String TTL = "idempotency.ttl";
     public static final String LEASE = "idempotency.lease";
     public static final String FAIL_OPEN = "idempotency.failOpen";
+    public static final String MAX_RESULT_SIZE = "idempotency.maxResultSize";
     public static final String PROPERTIES_FILE = "idempotency.properties";
 
     private final Map<String, String> overrides;
@@ -89,6 +90,7 @@ public final class Settings {
         apply(TTL, b::defaultTtl);
         apply(LEASE, b::defaultLease);
         apply(FAIL_OPEN, b::failOpen);
+        apply(MAX_RESULT_SIZE, b::maxResultSize);
         return b.build();
     }
 

@@ -21,6 +21,8 @@ public final class ControllableStore implements IdempotencyStore {
     public volatile boolean freezeRenewals;
     /** Rewrites completed records on their way out, as a tampered or foreign backend would. */
     public volatile java.util.function.UnaryOperator<StoredRecord> tamper;
+    /** Runs before each completion reaches the store, e.g. to hold it up while a test looks at the caller. */
+    public volatile Runnable beforeComplete;
     public final AtomicInteger claims = new AtomicInteger();
     public final AtomicInteger renewals = new AtomicInteger();
 
@@ -55,6 +57,10 @@ public final class ControllableStore implements IdempotencyStore {
     @Override
     public boolean complete(String namespace, String key, String owner, Outcome outcome, Duration ttl) {
         check(namespace, key);
+        Runnable hook = beforeComplete;
+        if (hook != null) {
+            hook.run();
+        }
         return delegate.complete(namespace, key, owner, outcome, ttl);
     }
 

@@ -193,6 +193,32 @@ public abstract class SemanticsSuite {
         assertThat(service.runs("later")).isEqualTo(1);
     }
 
+    @Test
+    void theCallersFutureCompletesOnlyOnceTheRecordIsStored() throws Exception {
+        String id = fresh("f-stored");
+        CountDownLatch completing = new CountDownLatch(1);
+        CountDownLatch letComplete = new CountDownLatch(1);
+        store.beforeComplete = () -> {
+            completing.countDown();
+            try {
+                letComplete.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        };
+        CompletableFuture<Receipt> first = service.later(id);
+        assertThat(completing.await(10, TimeUnit.SECONDS)).as("the body's future completed").isTrue();
+        assertThat(first).as("not done while its record is being written").isNotDone();
+        letComplete.countDown();
+        Receipt value = first.get(10, TimeUnit.SECONDS);
+        store.beforeComplete = null;
+        // a caller that awaited the future and retries at once gets the replay, never 409
+        CompletableFuture<Receipt> retry = service.later(id);
+        assertThat(retry).isCompleted();
+        assertThat(retry.get()).isEqualTo(value);
+        assertThat(service.runs("later")).isEqualTo(1);
+    }
+
     // ---- exceptions ----
 
     @Test
@@ -235,7 +261,8 @@ public abstract class SemanticsSuite {
                 .isInstanceOf(IdempotencyKeyReuseException.class)
                 .hasMessageContaining(id)
                 .satisfies(e -> assertThat(((IdempotencyException) e).getKey()).isEqualTo(id))
-                .satisfies(e -> assertThat(((IdempotencyException) e).getNamespace()).endsWith("ConformanceService.text"));
+                .satisfies(e -> assertThat(((IdempotencyException) e).getNamespace())
+                        .endsWith("ConformanceService.text(java.lang.String,java.lang.String)"));
         assertThat(service.runs("text")).isEqualTo(1);
         assertThat(types()).contains(IdempotencyEvent.Type.KEY_REUSE);
     }
@@ -249,6 +276,17 @@ public abstract class SemanticsSuite {
         assertThatThrownBy(() -> service.payOnlyAmount(id, new TransferRequest("a", "x", "y", new BigDecimal("6"))))
                 .isInstanceOf(IdempotencyKeyReuseException.class);
         assertThat(service.runs("payOnlyAmount")).isEqualTo(1);
+    }
+
+    @Test
+    void overloadsKeepTheirOwnRecords() {
+        String id = fresh("overload");
+        assertThat(service.overloaded(id)).isEqualTo("one-arg-1");
+        assertThat(service.overloaded(id, 7)).as("the other overload runs, never replays").isEqualTo(7);
+        assertThat(service.overloaded(id)).isEqualTo("one-arg-1");
+        assertThat(service.overloaded(id, 8)).isEqualTo(7);
+        assertThat(service.runs("overloaded(String)")).isEqualTo(1);
+        assertThat(service.runs("overloaded(String, int)")).isEqualTo(1);
     }
 
     @Test
@@ -461,6 +499,26 @@ public abstract class SemanticsSuite {
         store.down = false;
         assertThat(service.text(id, "v")).isEqualTo("v#3");
         assertThat(service.text(id, "v")).as("dedup resumes with the store").isEqualTo("v#3");
+    }
+
+    @Test
+    void aResultLargerThanMaxResultSizeIsNotStoredAndTheKeyNeverRunsAgain() {
+        Idempotency.configure(IdempotencyConfig.builder().store(store).clock(clock).maxResultSize(1024)
+                .listener(events::add).build());
+        String id = fresh("big");
+        String big = "\u00e9".repeat(600); // 1,200 bytes of UTF-8 in 600 characters
+        assertThat(service.text(id, big)).isEqualTo(big + "#1");
+        if (store.inProcess()) {
+            // an in-process store keeps the (immutable) result as an object: nothing is encoded or measured
+            assertThat(service.text(id, big)).isEqualTo(big + "#1");
+        } else {
+            assertThatThrownBy(() -> service.text(id, big)).isInstanceOf(IdempotencyConfigurationException.class)
+                    .hasMessageContaining("maxResultSize (1024 bytes").hasMessageContaining(id);
+        }
+        assertThat(service.runs("text")).as("executed once, never again").isEqualTo(1);
+        String small = fresh("small");
+        assertThat(service.text(small, "fits")).isEqualTo("fits#2");
+        assertThat(service.text(small, "fits")).isEqualTo("fits#2");
     }
 
     @Test
