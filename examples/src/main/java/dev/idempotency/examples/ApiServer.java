@@ -96,7 +96,12 @@ public final class ApiServer implements AutoCloseable {
                 result = action.run();
             } catch (Exception e) {
                 int status = ExceptionMapper.status(e);
-                if (status == 409) {
+                if (status >= 500) {
+                    // the full message is for operators only; the client gets ExceptionMapper's fixed text
+                    System.getLogger(ApiServer.class.getName()).log(System.Logger.Level.ERROR,
+                            "request failed with " + status, e);
+                }
+                if (status == 409 || status == 503) {
                     exchange.getResponseHeaders().set("Retry-After", "1");
                 }
                 write(exchange, status, ExceptionMapper.body(status, e));

@@ -37,9 +37,33 @@ final class ExceptionMapper {
 
     /** The JSON error body: {@code {"status":409,"error":"IdempotencyInProgressException","message":"..."}}. */
     static ErrorBody body(int status, Throwable error) {
-        String message = status == 500 && !(error instanceof IdempotencyException)
-                ? "internal error" : String.valueOf(error.getMessage());
-        return new ErrorBody(status, error.getClass().getSimpleName(), message);
+        return new ErrorBody(status, error.getClass().getSimpleName(), message(error));
+    }
+
+    /**
+     * What the client is told: a fixed text per refusal, with the key it sent where the refusal is about that key.
+     * The exception's own message may name the store's host, user or SQL and the namespace: it is for the log only.
+     */
+    private static String message(Throwable error) {
+        if (error instanceof IdempotencyKeyException) {
+            return "the idempotency key is missing, blank, too long or holds characters a key may not hold";
+        }
+        if (error instanceof IdempotencyInProgressException e) {
+            return "the key '" + e.getKey() + "' is in progress in another request; retry shortly";
+        }
+        if (error instanceof IdempotencyKeyReuseException e) {
+            return "the key '" + e.getKey() + "' was used before with a different payload";
+        }
+        if (error instanceof IdempotencyStoreException) {
+            return "duplicate requests cannot be checked right now, so the request did not run; retry shortly";
+        }
+        if (error instanceof JsonProcessingException) {
+            return "the body is not valid JSON for this request";
+        }
+        if (error instanceof IllegalArgumentException && !(error instanceof IdempotencyException)) {
+            return String.valueOf(error.getMessage()); // the service's own refusal, written for clients
+        }
+        return "internal error";
     }
 
     record ErrorBody(int status, String error, String message) {

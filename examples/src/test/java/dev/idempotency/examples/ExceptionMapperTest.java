@@ -24,8 +24,14 @@ class ExceptionMapperTest {
 
     @Test
     void theErrorBodyCarriesTheMessageButHidesInternalErrors() {
-        assertThat(ExceptionMapper.body(503, new IdempotencyStoreException("store down", "ns", "k")))
-                .isEqualTo(new ExceptionMapper.ErrorBody(503, "IdempotencyStoreException", "store down"));
+        String internal = "store redis://payments:***@cache.internal:6379 could not claim key 'k' (namespace"
+                + " com.acme.Payments.pay(java.lang.String)): WRONGTYPE";
+        ExceptionMapper.ErrorBody down = ExceptionMapper.body(503, new IdempotencyStoreException(internal, "ns", "k"));
+        assertThat(down.error()).isEqualTo("IdempotencyStoreException");
+        assertThat(down.message()).contains("did not run").doesNotContain("cache.internal", "payments", "com.acme",
+                "WRONGTYPE");
+        assertThat(ExceptionMapper.body(422, new IdempotencyKeyReuseException(internal, "ns", "k")).message())
+                .isEqualTo("the key 'k' was used before with a different payload");
         assertThat(ExceptionMapper.body(500, new IllegalStateException("secret detail")).message())
                 .isEqualTo("internal error");
     }

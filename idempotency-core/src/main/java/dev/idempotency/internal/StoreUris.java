@@ -9,14 +9,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /** Finds the store for a URI among the providers on the classpath. */
 public final class StoreUris {
-
-    private static final Pattern USER_INFO_PASSWORD = Pattern.compile("(//[^/:@]*:)[^@/]*@");
-    private static final Pattern PASSWORD_PARAM = Pattern.compile("(?i)(password=)[^&;]*");
 
     private static volatile List<IdempotencyStoreProvider> providers;
 
@@ -58,12 +54,59 @@ public final class StoreUris {
         return providerFor(uri).create(uri, clock);
     }
 
-    /** The URI with any password masked, for messages and logs. */
+    /**
+     * The URI (or a text holding one, such as the agent's arguments) with every secret masked, for messages and logs.
+     *
+     * <p>Not a regular expression over URI syntax, which a password may contain unescaped. Two readings are masked
+     * together, so that whichever the store applies, no part of a password is shown: the user info running from
+     * {@code ://} to the <em>last</em> {@code @} of the text (its password after the first {@code :}, or all of it),
+     * so a password with {@code /}, {@code @}, {@code :} or {@code ?} is masked whole; and every parameter whose name
+     * says password, pwd, secret or token, up to the next {@code &}, {@code ;}, {@code ,} or {@code )}. Where the
+     * readings disagree (an {@code @} inside a parameter's password), more is masked than needed, never less.
+     */
     public static String redact(String uri) {
         if (uri == null) {
             return null;
         }
-        String masked = USER_INFO_PASSWORD.matcher(uri).replaceAll("$1***@");
-        return PASSWORD_PARAM.matcher(masked).replaceAll("$1***");
+        boolean[] secret = new boolean[uri.length()];
+        int authority = uri.indexOf("://");
+        int at = authority < 0 ? -1 : uri.lastIndexOf('@');
+        if (at > authority + 2) {
+            int start = authority + 3;
+            int colon = uri.indexOf(':', start);
+            int from = colon >= 0 && colon < at ? colon + 1 : start;
+            java.util.Arrays.fill(secret, from, at, true);
+        }
+        for (int eq = uri.indexOf('='); eq >= 0; eq = uri.indexOf('=', eq + 1)) {
+            int nameStart = eq;
+            while (nameStart > 0 && isNameChar(uri.charAt(nameStart - 1))) {
+                nameStart--;
+            }
+            if (isSecretName(uri.substring(nameStart, eq).toLowerCase(java.util.Locale.ROOT))) {
+                int end = eq + 1;
+                while (end < uri.length() && "&;,)".indexOf(uri.charAt(end)) < 0) {
+                    end++;
+                }
+                java.util.Arrays.fill(secret, eq + 1, end, true);
+            }
+        }
+        StringBuilder out = new StringBuilder(uri.length());
+        for (int i = 0; i < uri.length(); i++) {
+            if (!secret[i]) {
+                out.append(uri.charAt(i));
+            } else if (i == 0 || !secret[i - 1]) {
+                out.append("***");
+            }
+        }
+        return out.toString();
+    }
+
+    private static boolean isNameChar(char c) {
+        return Character.isLetterOrDigit(c) || c == '.' || c == '_' || c == '-';
+    }
+
+    private static boolean isSecretName(String name) {
+        return name.contains("password") || name.contains("pwd") || name.contains("secret") || name.contains("token")
+                || name.contains("passwd");
     }
 }

@@ -104,4 +104,31 @@ class IdempotencyConfigTest {
         assertThatThrownBy(() -> IdempotencyConfig.builder().storeUri("nosuch://u:s3cret@h"))
                 .hasMessageNotContaining("s3cret");
     }
+
+    @Test
+    void passwordsWithUriPunctuationAreMaskedWhole() {
+        String[][] cases = {
+                {"redis://app:pa/ss@host:6379", "redis://app:***@host:6379", "pa/ss"},
+                {"redis://app:p@ss@host:6379/0", "redis://app:***@host:6379/0", "p@ss"},
+                {"redis://:a:b/c?d@host:6379", "redis://:***@host:6379", "a:b/c?d"},
+                {"redis://app:p%40ss@host:6379", "redis://app:***@host:6379", "p%40ss"},
+                {"rediss://onlysecret@host:6380", "rediss://***@host:6380", "onlysecret"},
+                {"redis-sentinel://:pw/1@h1:26379,h2:26379/mymaster?sentinelPassword=s/2:x&database=1",
+                        "redis-sentinel://:***@h1:26379,h2:26379/mymaster?sentinelPassword=***&database=1", "s/2:x"},
+                {"jdbc:postgresql://h/db?user=u&password=a/b@c&ssl=true", // the @ could end a user info: masked to it
+                        "jdbc:postgresql://***&ssl=true", "b@c"},
+                {"jdbc:postgresql://h/db?user=u&password=s3cret&ssl=true",
+                        "jdbc:postgresql://h/db?user=u&password=***&ssl=true", "s3cret"},
+                {"jdbc:mariadb://u:se/cr@t@h:3306/db", "jdbc:mariadb://u:***@h:3306/db", "se/cr@t"},
+                {"jdbc:mysql://(host=h,user=u,password=x/y)/db", "jdbc:mysql://(host=h,user=u,password=***)/db", "x/y"},
+                {"jdbc:h2:mem:t;USER=sa;PASSWORD=pw;MODE=PostgreSQL", "jdbc:h2:mem:t;USER=sa;PASSWORD=***;MODE=PostgreSQL", "pw;"},
+                {"store=redis://app:pa/ss@host:6379,ttl=PT10M", "store=redis://app:***@host:6379,ttl=PT10M", "pa/ss"},
+                {"jdbc:postgresql://h/db?sslpassword=k3y&sslkey=/k", "jdbc:postgresql://h/db?sslpassword=***&sslkey=/k", "k3y"},
+        };
+        for (String[] c : cases) {
+            assertThat(StoreUris.redact(c[0])).as(c[0]).isEqualTo(c[1]).doesNotContain(c[2]);
+        }
+        assertThat(StoreUris.redact("memory:")).isEqualTo("memory:");
+        assertThat(StoreUris.redact("redis://127.0.0.1:6379")).isEqualTo("redis://127.0.0.1:6379");
+    }
 }

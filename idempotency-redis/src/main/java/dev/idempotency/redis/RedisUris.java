@@ -358,7 +358,7 @@ final class RedisUris {
             sb.append('/').append(p.path);
         }
         if (p.query != null) {
-            sb.append('?').append(p.query.replaceAll("(?i)(password=)[^&]*", "$1***"));
+            sb.append('?').append(dev.idempotency.internal.StoreUris.redact(p.query));
         }
         return sb.toString();
     }

@@ -20,18 +20,42 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
 @RestControllerAdvice
 public class IdempotencyExceptionHandler {
 
+    private static final System.Logger LOG = System.getLogger(IdempotencyExceptionHandler.class.getName());
+
     @ExceptionHandler(IdempotencyException.class)
     public ResponseEntity<ProblemDetail> idempotency(IdempotencyException error) {
         HttpStatus status = status(error);
-        ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, error.getMessage());
+        // The exception's own message is for operators: it may name the store's host and user, the SQL, the
+        // namespace. It goes to the log; the client gets a fixed detail for its status and, for a refusal about its
+        // key, that key (which it sent).
+        LOG.log(status.is5xxServerError() ? System.Logger.Level.ERROR : System.Logger.Level.INFO,
+                "refused with " + status.value() + ": " + error.getMessage());
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail(error));
         problem.setTitle(error.getClass().getSimpleName());
-        problem.setProperty("namespace", error.getNamespace());
-        problem.setProperty("key", error.getKey());
+        if (status.is4xxClientError() && !(error instanceof IdempotencyKeyException)) {
+            problem.setProperty("key", error.getKey());
+        }
         ResponseEntity.BodyBuilder response = ResponseEntity.status(status);
-        if (status == HttpStatus.CONFLICT) {
-            response.header(HttpHeaders.RETRY_AFTER, "1"); // the first call is still running: retry shortly
+        if (status == HttpStatus.CONFLICT || status == HttpStatus.SERVICE_UNAVAILABLE) {
+            response.header(HttpHeaders.RETRY_AFTER, "1"); // running right now, or the store is down: retry shortly
         }
         return response.body(problem);
+    }
+
+    static String detail(IdempotencyException error) {
+        if (error instanceof IdempotencyKeyException) {
+            return "the idempotency key is missing, blank, too long or holds characters a key may not hold";
+        }
+        if (error instanceof IdempotencyInProgressException) {
+            return "a request with this idempotency key is in progress; retry shortly";
+        }
+        if (error instanceof IdempotencyKeyReuseException) {
+            return "this idempotency key was used before with a different payload";
+        }
+        if (error instanceof IdempotencyStoreException) {
+            return "the service cannot check for duplicate requests right now, so the request did not run; retry shortly";
+        }
+        return "internal error";
     }
 
     /** A request the service refused (unknown account, insufficient funds, …). */

@@ -33,8 +33,26 @@ class IdempotencyExceptionHandlerTest {
         assertThat(response.getHeaders().getFirst(HttpHeaders.RETRY_AFTER)).isEqualTo("1");
         ProblemDetail problem = response.getBody();
         assertThat(problem.getTitle()).isEqualTo("IdempotencyInProgressException");
-        assertThat(problem.getDetail()).isEqualTo("key 'k' is in progress");
-        assertThat(problem.getProperties()).containsEntry("namespace", "transfers").containsEntry("key", "k");
+        assertThat(problem.getDetail()).contains("in progress");
+        assertThat(problem.getProperties()).containsEntry("key", "k").doesNotContainKey("namespace");
+    }
+
+    @Test
+    void aClientNeverSeesTheStoresHostUserSqlOrNamespace() {
+        String internal = "store jdbc(url=jdbc:postgresql://db.internal:5432/pay?user=payments) failed to claim key"
+                + " 'k' (namespace com.acme.Payments.pay(java.lang.String)): [SQLState 40P01] ERROR: deadlock detected"
+                + " in INSERT INTO idempotency_records";
+        for (IdempotencyException error : new IdempotencyException[] {
+                new IdempotencyStoreException(internal, "com.acme.Payments.pay(java.lang.String)", "k"),
+                new IdempotencyConfigurationException(internal, "com.acme.Payments.pay(java.lang.String)", null),
+                new IdempotencyKeyReuseException(internal, "com.acme.Payments.pay(java.lang.String)", "k")}) {
+            ResponseEntity<ProblemDetail> response = handler.idempotency(error);
+            String shown = response.getBody().getDetail() + " " + response.getBody().getProperties();
+            assertThat(shown).as(error.getClass().getSimpleName()).doesNotContain("db.internal", "payments", "INSERT",
+                    "SQLState", "com.acme", "jdbc");
+        }
+        assertThat(handler.idempotency(new IdempotencyStoreException(internal, "ns", "k")).getHeaders()
+                .getFirst(HttpHeaders.RETRY_AFTER)).isEqualTo("1");
     }
 
     private int status(IdempotencyException error) {
