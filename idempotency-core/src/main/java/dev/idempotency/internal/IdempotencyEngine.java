@@ -38,6 +38,8 @@ public final class IdempotencyEngine implements AutoCloseable {
     final IdempotencyConfig config;
     final IdempotencyStore store;
     final Clock clock;
+    /** Monotonic nanoseconds for leases and waits; follows {@link #clock} when a test gives one it moves. */
+    final java.util.function.LongSupplier ticker;
     final Duration defaultTtl;
     final Duration defaultLease;
     final int maxResultSize;
@@ -52,13 +54,14 @@ public final class IdempotencyEngine implements AutoCloseable {
         this.config = config;
         this.store = config.store() != null ? config.store() : StoreUris.create(config.storeUri(), config.clock());
         this.clock = config.clock();
+        this.ticker = tickerFor(clock);
         this.defaultTtl = config.defaultTtl();
         this.defaultLease = config.defaultLease();
         this.maxResultSize = config.maxResultSize();
         this.listeners = config.listeners().toArray(new IdempotencyListener[0]);
         this.failOpen = config.failOpen();
         this.inProcessStore = store.inProcess();
-        this.keeper = new LeaseKeeper(store, clock, new LeaseKeeper.Events() {
+        this.keeper = new LeaseKeeper(store, ticker, new LeaseKeeper.Events() {
             @Override
             public void leaseLost(LeaseKeeper.Hold hold) {
                 emit(IdempotencyEvent.Type.LEASE_LOST, hold.plan, hold.key, null);
@@ -71,6 +74,17 @@ public final class IdempotencyEngine implements AutoCloseable {
                 emit(IdempotencyEvent.Type.STORE_ERROR, hold.plan, hold.key, error);
             }
         });
+    }
+
+    /**
+     * The system clock's time can jump (NTP, a suspended VM), so leases and waits run on {@code System.nanoTime};
+     * any other clock is a test's, and its moves are what the test wants leases to see.
+     */
+    private static java.util.function.LongSupplier tickerFor(Clock clock) {
+        if (clock.getClass() == Clock.systemUTC().getClass()) {
+            return System::nanoTime;
+        }
+        return () -> TimeUnit.MILLISECONDS.toNanos(clock.millis());
     }
 
     /** The process-wide engine, built from the environment on first use. */
@@ -213,7 +227,8 @@ public final class IdempotencyEngine implements AutoCloseable {
     }
 
     private Call claimOrWait(MethodPlan plan, String key, String fingerprint, Duration lease, String owner) {
-        long waitUntil = Long.MIN_VALUE;
+        boolean waiting = false;
+        long waitUntil = 0;
         long backoff = WAIT_MIN_NANOS;
         while (true) {
             ClaimResult claim = claim(plan, key, owner, fingerprint, lease);
@@ -235,11 +250,12 @@ public final class IdempotencyEngine implements AutoCloseable {
                     emit(IdempotencyEvent.Type.REPLAYED, plan, key, null);
                     return new Call(this, plan, key, record.outcome());
                 }
-                long now = clock.millis();
-                if (plan.onInProgress == OnInProgress.WAIT && waitUntil == Long.MIN_VALUE) {
-                    waitUntil = now + lease.toMillis();
+                long now = ticker.getAsLong();
+                if (plan.onInProgress == OnInProgress.WAIT && !waiting) {
+                    waiting = true;
+                    waitUntil = now + lease.toNanos();
                 }
-                if (plan.onInProgress == OnInProgress.REJECT || now >= waitUntil) {
+                if (plan.onInProgress == OnInProgress.REJECT || now - waitUntil >= 0) {
                     emit(IdempotencyEvent.Type.REJECTED, plan, key, null);
                     throw new IdempotencyInProgressException("key '" + key + "' (namespace " + plan.namespace
                             + ") is in progress in another call" + (plan.onInProgress == OnInProgress.WAIT
@@ -313,16 +329,6 @@ public final class IdempotencyEngine implements AutoCloseable {
                 LOG.log(System.Logger.Level.WARNING, "idempotency: listener " + listener + " failed on " + event, e);
             }
         }
-    }
-
-    /** Claims the engine is keeping alive right now, for tests. */
-    int heldClaims() {
-        return keeper.size();
-    }
-
-    /** Renews due claims now, for tests that move the clock. */
-    void renewDueLeases() {
-        keeper.renewDue();
     }
 
     @Override

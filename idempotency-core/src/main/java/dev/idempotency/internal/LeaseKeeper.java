@@ -1,22 +1,32 @@
 package dev.idempotency.internal;
 
+import dev.idempotency.IdempotencyStoreException;
 import dev.idempotency.spi.IdempotencyStore;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongSupplier;
 
 /**
- * Renews the leases of claims whose methods are still running, from one daemon thread, so that a slow call in a
- * live JVM keeps its key. A claim is renewed once a third of its lease has passed; so two renewals in a row can fail
- * before another caller may take the key over.
+ * Renews the leases of claims whose methods are still running, so that a slow call in a live JVM keeps its key. A
+ * claim is renewed once a third of its lease has passed; so two renewals in a row can fail before another caller
+ * may take the key over.
+ *
+ * <p>One daemon thread decides what is due, on a monotonic ticker (never the wall clock, which can jump); the store
+ * calls themselves run on a pool, at most one per claim, so a renewal that hangs (a lock wait, a dead connection)
+ * holds up no other claim's renewal. A renewal still running after a third of its lease is reported as a store error.
  */
 final class LeaseKeeper implements AutoCloseable {
 
-    private static final long MIN_TICK_MILLIS = 5;
-    private static final long MAX_TICK_MILLIS = 200;
+    private static final long MIN_TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
+    private static final long MAX_TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
 
     /** A claim being kept alive. */
     static final class Hold {
@@ -26,13 +36,16 @@ final class LeaseKeeper implements AutoCloseable {
         final Duration lease;
         final long renewEvery;
         volatile long renewAt;
+        final AtomicBoolean renewing = new AtomicBoolean();
+        volatile long renewStarted;
+        volatile boolean slowReported;
 
         Hold(MethodPlan plan, String key, String owner, Duration lease, long now) {
             this.plan = plan;
             this.key = key;
             this.owner = owner;
             this.lease = lease;
-            this.renewEvery = Math.max(1, lease.toMillis() / 3);
+            this.renewEvery = Math.max(TimeUnit.MILLISECONDS.toNanos(1), lease.toNanos() / 3);
             this.renewAt = now + renewEvery;
         }
     }
@@ -44,25 +57,33 @@ final class LeaseKeeper implements AutoCloseable {
     }
 
     private final IdempotencyStore store;
-    private final Clock clock;
+    private final LongSupplier ticker;
     private final Events events;
     private final Set<Hold> holds = ConcurrentHashMap.newKeySet();
-    private volatile long tickMillis = MAX_TICK_MILLIS;
+    private final ExecutorService renewals;
+    private volatile long tickNanos = MAX_TICK_NANOS;
     private volatile Thread thread;
     private volatile boolean closed;
 
-    LeaseKeeper(IdempotencyStore store, Clock clock, Events events) {
+    /** @param ticker nanoseconds, monotonic: {@code System::nanoTime}, or a test's moved time */
+    LeaseKeeper(IdempotencyStore store, LongSupplier ticker, Events events) {
         this.store = store;
-        this.clock = clock;
+        this.ticker = ticker;
         this.events = events;
+        AtomicInteger threads = new AtomicInteger();
+        this.renewals = Executors.newCachedThreadPool(task -> {
+            Thread t = new Thread(task, "idempotency-lease-renewal-" + threads.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     Hold hold(MethodPlan plan, String key, String owner, Duration lease) {
-        Hold hold = new Hold(plan, key, owner, lease, clock.millis());
+        Hold hold = new Hold(plan, key, owner, lease, ticker.getAsLong());
         holds.add(hold);
-        long tick = Math.max(MIN_TICK_MILLIS, Math.min(MAX_TICK_MILLIS, hold.renewEvery / 2));
-        if (tick < tickMillis) {
-            tickMillis = tick;
+        long tick = Math.max(MIN_TICK_NANOS, Math.min(MAX_TICK_NANOS, hold.renewEvery / 2));
+        if (tick < tickNanos) {
+            tickNanos = tick;
             Thread t = thread;
             if (t != null) {
                 LockSupport.unpark(t);
@@ -91,37 +112,60 @@ final class LeaseKeeper implements AutoCloseable {
 
     private void run() {
         while (!closed) {
-            LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(tickMillis));
+            LockSupport.parkNanos(this, tickNanos);
             if (!closed) {
                 renewDue();
             }
         }
     }
 
-    /** Renews every claim that is due now. Called by the keeper's thread, and by tests that move the clock. */
-    void renewDue() {
-        long now = clock.millis();
+    /** Starts the renewal of every claim that is due now, each on its own pool thread. */
+    private void renewDue() {
+        long now = ticker.getAsLong();
         for (Hold hold : holds) {
-            if (now < hold.renewAt) {
+            if (now - hold.renewAt < 0) {
                 continue;
+            }
+            if (!hold.renewing.compareAndSet(false, true)) {
+                if (!hold.slowReported && now - hold.renewStarted > hold.renewEvery) {
+                    hold.slowReported = true;
+                    events.renewFailed(hold, new IdempotencyStoreException("renewing the lease of key '" + hold.key
+                            + "' (namespace " + hold.plan.namespace + ") has taken longer than "
+                            + Duration.ofNanos(hold.renewEvery) + " so far; the store is slow or blocked",
+                            hold.plan.namespace, hold.key));
+                }
+                continue;
+            }
+            hold.renewStarted = now;
+            hold.slowReported = false;
+            try {
+                renewals.execute(() -> renew(hold, now));
+            } catch (RejectedExecutionException e) {
+                hold.renewing.set(false); // closed meanwhile
+            }
+        }
+    }
+
+    private void renew(Hold hold, long startedAt) {
+        try {
+            if (!holds.contains(hold)) {
+                return; // the call finished meanwhile
             }
             boolean renewed;
             try {
                 renewed = store.renew(hold.plan.namespace, hold.key, hold.owner, hold.lease);
             } catch (RuntimeException e) {
                 events.renewFailed(hold, e);
-                continue;
+                return;
             }
             if (renewed) {
-                hold.renewAt = now + hold.renewEvery;
+                hold.renewAt = startedAt + hold.renewEvery;
             } else if (holds.remove(hold)) {
                 events.leaseLost(hold);
             }
+        } finally {
+            hold.renewing.set(false);
         }
-    }
-
-    int size() {
-        return holds.size();
     }
 
     @Override
@@ -131,5 +175,6 @@ final class LeaseKeeper implements AutoCloseable {
         if (t != null) {
             LockSupport.unpark(t);
         }
+        renewals.shutdown();
     }
 }

@@ -23,6 +23,8 @@ public final class ControllableStore implements IdempotencyStore {
     public volatile java.util.function.UnaryOperator<StoredRecord> tamper;
     /** Runs before each completion reaches the store, e.g. to hold it up while a test looks at the caller. */
     public volatile Runnable beforeComplete;
+    /** Runs before each renewal reaches the store, with its key, e.g. to make one renewal hang. */
+    public volatile java.util.function.Consumer<String> beforeRenew;
     public final AtomicInteger claims = new AtomicInteger();
     public final AtomicInteger renewals = new AtomicInteger();
 
@@ -73,6 +75,10 @@ public final class ControllableStore implements IdempotencyStore {
     @Override
     public boolean renew(String namespace, String key, String owner, Duration lease) {
         check(namespace, key);
+        java.util.function.Consumer<String> hook = beforeRenew;
+        if (hook != null) {
+            hook.accept(key);
+        }
         renewals.incrementAndGet();
         return freezeRenewals || delegate.renew(namespace, key, owner, lease);
     }

@@ -206,7 +206,9 @@ public abstract class SemanticsSuite {
                 Thread.currentThread().interrupt();
             }
         };
+        service.gate = new CountDownLatch(1);
         CompletableFuture<Receipt> first = service.later(id);
+        service.gate.countDown(); // the body's own future completes on another thread now
         assertThat(completing.await(10, TimeUnit.SECONDS)).as("the body's future completed").isTrue();
         assertThat(first).as("not done while its record is being written").isNotDone();
         letComplete.countDown();
@@ -399,6 +401,44 @@ public abstract class SemanticsSuite {
         service.gate.countDown();
         assertThat(first.get(10, TimeUnit.SECONDS)).isEqualTo("waited-" + id);
         assertThat(service.runs("slowWait")).isEqualTo(1);
+    }
+
+    @Test
+    void aRenewalThatHangsHoldsUpNoOtherClaimsRenewal() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(storeUsesTestClock(), "the store keeps its own time");
+        String stuck = fresh("stuck");
+        String healthy = fresh("healthy");
+        CountDownLatch unblock = new CountDownLatch(1);
+        java.util.Map<String, AtomicInteger> renewed = new java.util.concurrent.ConcurrentHashMap<>();
+        store.beforeRenew = key -> {
+            renewed.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet();
+            if (key.equals(stuck)) {
+                try {
+                    unblock.await(20, TimeUnit.SECONDS); // a lock wait, a dead connection
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        };
+        service.gate = new CountDownLatch(1);
+        Future<String> a = pool.submit(() -> service.slow(stuck));
+        Future<String> b = pool.submit(() -> service.slow(healthy));
+        awaitCompleted(() -> service.runs("slow") == 2);
+        for (int step = 1; step <= 3; step++) {
+            clock.advance(Duration.ofSeconds(11));
+            int expected = step;
+            awaitCompleted(() -> renewed.getOrDefault(healthy, new AtomicInteger()).get() >= expected);
+        }
+        assertThat(renewed.get(stuck)).as("the stuck renewal was tried once and is still running").hasValue(1);
+        awaitCompleted(() -> events.stream().anyMatch(e -> e.type() == IdempotencyEvent.Type.STORE_ERROR
+                && stuck.equals(e.key()) && String.valueOf(e.error()).contains("taken longer")));
+        // past the first lease: the healthy claim is still ours, so nobody else may run it
+        assertThatThrownBy(() -> service.slow(healthy)).isInstanceOf(IdempotencyInProgressException.class);
+        unblock.countDown();
+        service.gate.countDown();
+        assertThat(a.get(10, TimeUnit.SECONDS)).isEqualTo("slow-" + stuck);
+        assertThat(b.get(10, TimeUnit.SECONDS)).isEqualTo("slow-" + healthy);
+        assertThat(service.runs("slow")).isEqualTo(2);
     }
 
     @Test
