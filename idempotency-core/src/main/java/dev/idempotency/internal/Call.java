@@ -146,6 +146,44 @@ public final class Call {
             complete(outcome);
             return;
         }
+        if (deferred(new TransactionHooks.Ending() {
+            @Override
+            public void committed() {
+                release();
+            }
+
+            @Override
+            public void rolledBack() {
+                release();
+            }
+
+            @Override
+            public void unknown() {
+                release();
+            }
+        })) {
+            return;
+        }
+        release();
+    }
+
+    /**
+     * Inside a transaction that the store is not part of, the outcome must wait for the commit: recorded before it,
+     * a commit that then fails would leave a "success" that every retry replays. The claim stays held (and renewed)
+     * until then, so a retry meanwhile is told the key is in progress.
+     */
+    private boolean deferred(TransactionHooks.Ending ending) {
+        try {
+            return !engine.store.claimedInTransaction(plan.namespace, key, owner)
+                    && TransactionHooks.defer(plan.method.getDeclaringClass(), ending);
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.ERROR, "idempotency: cannot wait for the transaction around "
+                    + plan.description + " to end; recording key '" + key + "' now", e);
+            return false;
+        }
+    }
+
+    private void release() {
         engine.keeper.drop(hold);
         try {
             engine.store.release(plan.namespace, key, owner);
@@ -153,7 +191,8 @@ public final class Call {
             // The claim stays until its lease runs out; then the key is free again.
             engine.emit(IdempotencyEvent.Type.STORE_ERROR, plan, key, e);
             LOG.log(System.Logger.Level.WARNING, "idempotency: could not release key '" + key + "' (namespace "
-                    + plan.namespace + ") after " + plan.description + " failed; it frees itself when the lease ends", e);
+                    + plan.namespace + ") after " + plan.description + " failed or its transaction rolled back; it frees"
+                    + " itself when the lease ends", e);
         }
     }
 
@@ -184,6 +223,31 @@ public final class Call {
     }
 
     private void complete(Outcome outcome) {
+        if (deferred(new TransactionHooks.Ending() {
+            @Override
+            public void committed() {
+                completeNow(outcome);
+            }
+
+            @Override
+            public void rolledBack() {
+                release();
+            }
+
+            @Override
+            public void unknown() {
+                // the effect may or may not have committed: neither replay a success nor run again
+                completeNow(Outcome.unreplayable(plan.description + " ran for this key in a transaction whose"
+                        + " outcome its transaction manager could not tell (committed or rolled back); check the"
+                        + " effect by hand, then delete the record to allow a retry"));
+            }
+        })) {
+            return;
+        }
+        completeNow(outcome);
+    }
+
+    private void completeNow(Outcome outcome) {
         boolean held = engine.keeper.drop(hold);
         boolean recorded;
         try {

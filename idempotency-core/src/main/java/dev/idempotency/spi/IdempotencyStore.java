@@ -35,6 +35,17 @@ public interface IdempotencyStore extends AutoCloseable {
     StoredRecord read(String namespace, String key);
 
     /**
+     * Whether the claim of {@code owner} was written in the caller's own database transaction (a database store in
+     * transactional mode), so that completing or releasing it commits or rolls back with that transaction: the engine
+     * then does so at once. Otherwise, when the call runs inside a transaction (Spring's, or an
+     * {@code IdempotencyTransaction}), the engine records the outcome only after that transaction commits, and gives
+     * the key up if it rolls back.
+     */
+    default boolean claimedInTransaction(String namespace, String key, String owner) {
+        return false;
+    }
+
+    /**
      * Whether records stay inside this JVM as objects. The engine then hands immutable results over as they are
      * ({@link Outcome#live}), saving an encode per first call and a decode per replay; stores that write records
      * elsewhere leave this false and always receive encoded outcomes.

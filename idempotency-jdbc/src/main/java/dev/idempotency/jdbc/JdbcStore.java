@@ -157,6 +157,11 @@ public final class JdbcStore implements IdempotencyStore {
     }
 
     @Override
+    public boolean claimedInTransaction(String namespace, String key, String owner) {
+        return transactionalClaims.containsKey(owner);
+    }
+
+    @Override
     public boolean release(String namespace, String key, String owner) {
         return changeOwn("release", args(namespace, key, owner), false);
     }

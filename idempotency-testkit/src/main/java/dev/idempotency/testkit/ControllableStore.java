@@ -96,6 +96,11 @@ public final class ControllableStore implements IdempotencyStore {
     }
 
     @Override
+    public boolean claimedInTransaction(String namespace, String key, String owner) {
+        return delegate.claimedInTransaction(namespace, key, owner);
+    }
+
+    @Override
     public boolean inProcess() {
         return delegate.inProcess();
     }

@@ -221,6 +221,34 @@ public abstract class SemanticsSuite {
         assertThat(service.runs("later")).isEqualTo(1);
     }
 
+    // ---- transactions the store is not part of ----
+
+    @Test
+    void insideATransactionTheOutcomeIsRecordedOnlyOnceItCommits() throws Exception {
+        String id = fresh("tx-commit");
+        try (dev.idempotency.core.IdempotencyTransaction tx = dev.idempotency.core.IdempotencyTransaction.begin()) {
+            assertThat(service.text(id, "v")).isEqualTo("v#1");
+            // not committed yet: another caller must not replay a result that may still be rolled back
+            assertThatThrownBy(() -> pool.submit(() -> service.text(id, "v")).get(10, TimeUnit.SECONDS))
+                    .hasCauseInstanceOf(IdempotencyInProgressException.class);
+            tx.committed();
+        }
+        assertThat(service.text(id, "v")).isEqualTo("v#1");
+        assertThat(service.runs("text")).isEqualTo(1);
+    }
+
+    @Test
+    void aTransactionThatRollsBackGivesTheKeyUpSoARetryRuns() {
+        String id = fresh("tx-rollback");
+        try (dev.idempotency.core.IdempotencyTransaction tx = dev.idempotency.core.IdempotencyTransaction.begin()) {
+            assertThat(service.text(id, "v")).isEqualTo("v#1");
+            // the commit fails (or the caller rolls back): committed() is never called
+        }
+        assertThat(service.text(id, "v")).as("the effect was rolled back: the retry runs").isEqualTo("v#2");
+        assertThat(service.text(id, "v")).isEqualTo("v#2");
+        assertThat(service.runs("text")).isEqualTo(2);
+    }
+
     // ---- exceptions ----
 
     @Test
