@@ -248,24 +248,55 @@ public final class Call {
     }
 
     private void completeNow(Outcome outcome) {
-        boolean held = engine.keeper.drop(hold);
+        if (!engine.keeper.isHeld(hold)) {
+            return; // the keeper found the claim taken over while the method ran, and said so
+        }
+        attemptComplete(outcome, 0);
+    }
+
+    /**
+     * One owner-checked attempt to record the outcome. If the store cannot take it, the claim stays held (its lease
+     * renewed whenever the store answers) and the attempt is repeated with backoff until the store records it or
+     * says the claim is no longer ours: an outage shorter than the lease never lets a retry run the method again.
+     *
+     * @return true when nothing is left to do
+     */
+    boolean attemptComplete(Outcome outcome, int attempt) {
         boolean recorded;
         try {
-            recorded = held && engine.store.complete(plan.namespace, key, owner, outcome,
-                    plan.ttlOr(engine.defaultTtl));
+            recorded = engine.store.complete(plan.namespace, key, owner, outcome, plan.ttlOr(engine.defaultTtl));
         } catch (RuntimeException e) {
             engine.emit(IdempotencyEvent.Type.STORE_ERROR, plan, key, e);
+            if (engine.keeper.isHeld(hold) && engine.pending.retryLater(this, outcome, attempt + 1)) {
+                if (attempt == 0) {
+                    LOG.log(System.Logger.Level.WARNING, "idempotency: " + plan.description + " ran for key '" + key
+                            + "' (namespace " + plan.namespace + "), but the store cannot take its outcome yet (" + e
+                            + "); the claim is kept and the outcome retried until the store takes it");
+                }
+                return false;
+            }
+            engine.keeper.drop(hold);
             LOG.log(System.Logger.Level.ERROR, "idempotency: " + plan.description + " ran for key '" + key
-                    + "' (namespace " + plan.namespace + "), but its outcome could not be stored: " + e, e);
-            return;
+                    + "' (namespace " + plan.namespace + "), but its outcome could not be stored"
+                    + (engine.keeper.isHeld(hold) ? " and too many outcomes are already waiting for the store" : "")
+                    + ": " + e + "; once its lease ends, a retry runs it again", e);
+            return true;
         }
+        boolean held = engine.keeper.drop(hold);
         if (recorded) {
             engine.emit(IdempotencyEvent.Type.EXECUTED, plan, key, null);
+            if (attempt > 0) {
+                LOG.log(System.Logger.Level.INFO, "idempotency: the outcome of " + plan.description + " for key '"
+                        + key + "' (namespace " + plan.namespace + ") is recorded, after " + attempt + " retries");
+            }
         } else if (held) {
             engine.emit(IdempotencyEvent.Type.LEASE_LOST, plan, key, null);
             LOG.log(System.Logger.Level.WARNING, "idempotency: " + plan.description + " ran for key '" + key
-                    + "' (namespace " + plan.namespace + "), but its claim had been taken over; the outcome is not recorded");
+                    + "' (namespace " + plan.namespace + "), but its claim was no longer in progress under this call"
+                    + (attempt > 0 ? " (taken over after its lease ran out, or recorded by an earlier attempt whose"
+                    + " answer was lost)" : " (taken over after its lease ran out)") + "; the outcome is not recorded");
         }
+        return true;
     }
 
     private static Throwable unwrap(Throwable t) {

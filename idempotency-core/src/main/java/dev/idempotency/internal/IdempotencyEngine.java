@@ -45,6 +45,7 @@ public final class IdempotencyEngine implements AutoCloseable {
     final int maxResultSize;
     private final IdempotencyListener[] listeners;
     final LeaseKeeper keeper;
+    final PendingCompletions pending = new PendingCompletions();
     private final OwnerTokens tokens = new OwnerTokens();
     private final boolean failOpen;
     private final boolean inProcessStore;
@@ -146,6 +147,7 @@ public final class IdempotencyEngine implements AutoCloseable {
         current = next;
         brokenEnvironment = null;
         if (previous != null) {
+            previous.pending.close();
             previous.keeper.close();
             if (previous.store != next.store) {
                 previous.store.close();
@@ -333,6 +335,12 @@ public final class IdempotencyEngine implements AutoCloseable {
 
     @Override
     public void close() {
+        int waiting = pending.size();
+        if (waiting > 0) {
+            LOG.log(System.Logger.Level.WARNING, "idempotency: closing with " + waiting + " outcomes the store has not"
+                    + " taken yet; their claims end with their leases, and then their keys run again");
+        }
+        pending.close();
         keeper.close();
         store.close();
     }

@@ -95,6 +95,11 @@ final class LeaseKeeper implements AutoCloseable {
         return hold;
     }
 
+    /** Whether the claim is still kept (not dropped, not found lost). */
+    boolean isHeld(Hold hold) {
+        return holds.contains(hold);
+    }
+
     /** Stops keeping the claim; true if it was still held (not lost). */
     boolean drop(Hold hold) {
         return holds.remove(hold);

@@ -590,6 +590,27 @@ public abstract class SemanticsSuite {
     }
 
     @Test
+    void anOutcomeTheStoreCannotTakeYetIsKeptAndRecordedOnceItAnswers() throws Exception {
+        String id = fresh("outage");
+        CountDownLatch storeBack = new CountDownLatch(1);
+        AtomicInteger refused = new AtomicInteger();
+        store.beforeComplete = () -> {
+            if (storeBack.getCount() > 0) {
+                refused.incrementAndGet();
+                throw new IdempotencyStoreException("the store restarts", null, id, null, true);
+            }
+        };
+        assertThat(service.text(id, "v")).as("the caller gets its result at once").isEqualTo("v#1");
+        awaitCompleted(() -> refused.get() >= 2); // retried, not given up
+        // the claim is kept while the outcome waits: a retry is told "in progress", never runs it again
+        assertThatThrownBy(() -> service.text(id, "v")).isInstanceOf(IdempotencyInProgressException.class);
+        storeBack.countDown();
+        awaitCompleted(() -> types().contains(IdempotencyEvent.Type.EXECUTED));
+        assertThat(service.text(id, "v")).isEqualTo("v#1");
+        assertThat(service.runs("text")).isEqualTo(1);
+    }
+
+    @Test
     void failOpenNeverAppliesToAStoreThatAnsweredWrongly() {
         Idempotency.configure(IdempotencyConfig.builder().store(store).clock(clock).failOpen(true)
                 .listener(events::add).build());

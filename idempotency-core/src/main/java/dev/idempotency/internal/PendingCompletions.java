@@ -1,0 +1,64 @@
+package dev.idempotency.internal;
+
+import dev.idempotency.spi.Outcome;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Outcomes that ran but that the store could not take yet (it was unreachable): each is retried with backoff, from
+ * one daemon thread, while its claim is held. At most {@link #MAX_PENDING} wait at once, so an outage cannot grow
+ * the heap without bound; past that, an outcome is given up as before (its claim expires with its lease).
+ *
+ * <p>If the process dies while an outcome waits, the outcome is lost: the claim stays in progress until its lease
+ * ends, and then a retry runs the method again. Nothing here is written to disk.
+ */
+final class PendingCompletions implements AutoCloseable {
+
+    static final int MAX_PENDING = 10_000;
+    private static final long FIRST_DELAY_MILLIS = 50;
+    private static final long MAX_DELAY_MILLIS = 2_000;
+
+    private final ScheduledThreadPoolExecutor timer;
+    private final AtomicInteger waiting = new AtomicInteger();
+
+    PendingCompletions() {
+        timer = new ScheduledThreadPoolExecutor(1, task -> {
+            Thread t = new Thread(task, "idempotency-pending-completions");
+            t.setDaemon(true);
+            return t;
+        });
+        timer.setRemoveOnCancelPolicy(true);
+    }
+
+    /** Schedules another attempt; false if too many wait already or the runtime is closed. */
+    boolean retryLater(Call call, Outcome outcome, int attempt) {
+        if (attempt == 1 && waiting.incrementAndGet() > MAX_PENDING) {
+            waiting.decrementAndGet();
+            return false;
+        }
+        long delay = Math.min(MAX_DELAY_MILLIS, FIRST_DELAY_MILLIS << Math.min(attempt - 1, 10));
+        try {
+            timer.schedule(() -> {
+                if (call.attemptComplete(outcome, attempt)) {
+                    waiting.decrementAndGet();
+                }
+            }, delay, TimeUnit.MILLISECONDS);
+            return true;
+        } catch (RejectedExecutionException closed) {
+            waiting.decrementAndGet();
+            return false;
+        }
+    }
+
+    /** Outcomes waiting for the store now. */
+    int size() {
+        return waiting.get();
+    }
+
+    @Override
+    public void close() {
+        timer.shutdownNow();
+    }
+}
