@@ -38,6 +38,9 @@ public final class AgentCalls {
      * @param args   the call's arguments
      */
     public static Call begin(Class<?> type, String method, Object[] args) {
+        if (!ApplicationSettings.settled) {
+            ApplicationSettings.settle(type);
+        }
         return IdempotencyEngine.current().begin(PLANS.get(type).plan(method), args);
     }
 

@@ -18,12 +18,23 @@ final class AgentInstaller {
      * it (premain), Byte Buddy and the codec are warmed up on a thread of their own while the application starts.
      */
     static Installation install(Instrumentation inst, TransformLog log, boolean retransformLoaded) {
+        GuardTransformer guard = new GuardTransformer();
+        inst.addTransformer(guard, true);
+        Installation installation = install(inst, log, retransformLoaded, guard);
+        guard.started();
+        return installation;
+    }
+
+    /** As above, behind a guard that is registered already (premain registers it before anything else). */
+    static Installation install(Instrumentation inst, TransformLog log, boolean retransformLoaded,
+            GuardTransformer guard) {
         AgentCalls.log = log;
         CandidateTransformer transformer = new CandidateTransformer(inst, log);
         // the classes the filter runs on must be loaded before it is registered, or loading them would call it
         IgnoredPackages.ignores("");
         ClassFileScan.scan(new byte[0]);
-        inst.addTransformer(transformer, true);
+        TestFailures.at(TestFailures.TRANSFORMER);
+        guard.delegateTo(transformer);
         if (!retransformLoaded) {
             Warmup.start(transformer, log);
         } else {
@@ -42,11 +53,11 @@ final class AgentInstaller {
                         + " code that reads those classes' parameter names now sees arg0, arg1, ...");
             }
         }
-        return new Installation(inst, transformer, log);
+        return new Installation(inst, guard, log);
     }
 
     /** Loaded classes outside the ignored packages that declare an {@code @Idempotent} method. */
-    private static List<Class<?>> loadedCandidates(Instrumentation inst) {
+    static List<Class<?>> loadedCandidates(Instrumentation inst) {
         List<Class<?>> candidates = new ArrayList<>();
         for (Class<?> type : inst.getAllLoadedClasses()) {
             if (type.getClassLoader() == null || type.isArray() || type.isPrimitive() || type.isHidden()
@@ -85,10 +96,10 @@ final class AgentInstaller {
     /** The agent's transformer while it is registered; closing it restores the classes' original code. */
     static final class Installation implements AutoCloseable {
         private final Instrumentation inst;
-        private final CandidateTransformer transformer;
+        private final GuardTransformer transformer;
         private final TransformLog log;
 
-        Installation(Instrumentation inst, CandidateTransformer transformer, TransformLog log) {
+        Installation(Instrumentation inst, GuardTransformer transformer, TransformLog log) {
             this.inst = inst;
             this.transformer = transformer;
             this.log = log;

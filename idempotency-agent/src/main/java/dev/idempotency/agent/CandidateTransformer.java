@@ -7,7 +7,8 @@ import java.security.ProtectionDomain;
 /**
  * The transformer the JVM calls for every class: it drops, by name and then by a walk over the constant pool, every
  * class that cannot declare an {@code @Idempotent} method, and hands only the rest to the {@link Weaver}, which it
- * creates (loading Byte Buddy) on the first such class.
+ * creates (loading Byte Buddy) on the first such class. It runs behind the {@link GuardTransformer}, which handles
+ * whatever it throws.
  */
 final class CandidateTransformer implements ClassFileTransformer {
 
@@ -61,12 +62,7 @@ final class CandidateTransformer implements ClassFileTransformer {
             return null;
         }
         log.named.increment();
-        try {
-            return weaver().weave(module, loader, className, classFile, classBeingRedefined != null);
-        } catch (Throwable t) {
-            AgentOutput.error("could not instrument " + className.replace('/', '.') + ": " + t
-                    + "; its @Idempotent methods are NOT protected");
-            return null;
-        }
+        // a failure here is the GuardTransformer's to handle: it makes the class's methods refuse to run
+        return weaver().weave(module, loader, className, classFile, classBeingRedefined != null);
     }
 }

@@ -35,28 +35,52 @@ public final class IdempotencyAgent {
 
     private static void start(String arguments, Instrumentation inst, boolean attached) {
         long started = System.nanoTime();
+        GuardTransformer guard;
         try {
             if (!STARTED.compareAndSet(false, true)) {
                 AgentOutput.line("is already running in this JVM; ignoring the second "
                         + (attached ? "attach" : "-javaagent"));
                 return;
             }
+            // first of all, so that whatever fails below, an @Idempotent method refuses rather than runs unprotected
+            guard = new GuardTransformer();
+            inst.addTransformer(guard, true);
+        } catch (Throwable t) {
+            AgentOutput.error("could not start: " + t + "; @Idempotent methods are NOT protected");
+            return;
+        }
+        try {
+            TestFailures.at(TestFailures.START);
             boolean debug = Boolean.getBoolean(TransformLog.DEBUG_PROPERTY);
             String runtime;
             try {
                 AgentArguments parsed = AgentArguments.parse(arguments);
                 debug |= parsed.debug();
-                IdempotencyConfig config = Settings.load(parsed.settings()).toConfig();
+                Settings settings = Settings.load(parsed.settings());
+                IdempotencyConfig config = settings.toConfig();
                 IdempotencyEngine.useSettings(parsed.settings());
                 runtime = "store " + StoreUris.redact(config.storeUri()) + " (ttl " + config.defaultTtl() + ", lease "
                         + config.defaultLease() + (config.failOpen() ? ", failOpen" : "") + ")";
                 try {
+                    TestFailures.at(TestFailures.ENGINE);
                     IdempotencyEngine.install(config);
+                    ApplicationSettings.premainSaw(settings, null);
                 } catch (dev.idempotency.IdempotencyStoreException unreachable) {
                     // configured right, not reachable yet: calls fail closed (503) and the runtime is built again on
                     // a later call, so the application recovers by itself when the store comes up
                     runtime += ", NOT REACHABLE YET (" + unreachable.getMessage()
                             + "): calls are refused with IdempotencyStoreException until it answers";
+                    ApplicationSettings.premainSaw(settings, null);
+                } catch (IdempotencyConfigurationException notHere) {
+                    // Perhaps a store that only the application's class loader can make (a JDBC driver or a store
+                    // provider packed in a Spring Boot jar's BOOT-INF/lib): the first call tries again through it.
+                    IdempotencyEngine.installBroken(notHere);
+                    ApplicationSettings.premainSaw(settings, notHere);
+                    AgentOutput.error("store " + StoreUris.redact(config.storeUri()) + ": " + notHere.getMessage()
+                            + "; tried once more through the application's class loader at the first @Idempotent call;"
+                            + " until then, and if that fails too, every @Idempotent method refuses to run"
+                            + " (IdempotencyConfigurationException)");
+                    runtime = null;
                 }
             } catch (Throwable e) {
                 IdempotencyConfigurationException error = e instanceof IdempotencyConfigurationException ice ? ice
@@ -67,8 +91,10 @@ public final class IdempotencyAgent {
                         + " (IdempotencyConfigurationException) until this is fixed");
             }
             TransformLog log = new TransformLog(debug);
-            AgentInstaller.install(inst, log, attached);
+            AgentInstaller.install(inst, log, attached, guard);
             log.summarizeAtExit();
+            TestFailures.at(TestFailures.STARTED);
+            guard.started();
             if (runtime != null) {
                 AgentOutput.line(version() + (attached ? " attached" : " started") + ": " + runtime
                         + "; @Idempotent methods are instrumented");
@@ -78,7 +104,13 @@ public final class IdempotencyAgent {
                         + (System.nanoTime() - started) / 1_000_000 + " ms");
             }
         } catch (Throwable t) {
-            AgentOutput.error("could not start: " + t + "; @Idempotent methods are NOT protected");
+            // Half-started: which parts work is unknown, so no @Idempotent method may run; the application still starts.
+            guard.failed("the idempotency agent could not start (" + t + ")");
+            if (attached) {
+                guard.refuseLoaded(inst);
+            }
+            AgentOutput.error("could not start: " + t + "; every @Idempotent method refuses to run"
+                    + " (IdempotencyConfigurationException)");
         }
     }
 

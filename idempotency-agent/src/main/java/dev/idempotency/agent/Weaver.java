@@ -32,7 +32,7 @@ import net.bytebuddy.pool.TypePool;
 
 /**
  * Rewrites one class: inlines {@link IdempotentAdvice} into its {@code @Idempotent} methods and {@link PrepareAdvice}
- * into its initializers (or {@link RefuseAdvice} where its loader cannot see the agent). Byte Buddy's decoration only
+ * into its initializers (or a {@link Refusal} where its loader cannot see the agent). Byte Buddy's decoration only
  * visits existing code, so the class's shape never changes. Built on the first class that names {@code @Idempotent},
  * so a JVM without one never loads Byte Buddy.
  */
@@ -48,7 +48,6 @@ final class Weaver {
     private final ByteBuddy byteBuddy = new ByteBuddy().with(TypeValidation.DISABLED);
     private final AsmVisitorWrapper idempotent = Advice.to(IdempotentAdvice.class).on(IDEMPOTENT_METHODS);
     private final AsmVisitorWrapper prepare = Advice.to(PrepareAdvice.class).on(isTypeInitializer().or(isConstructor()));
-    private final AsmVisitorWrapper refuse = Advice.to(RefuseAdvice.class).on(IDEMPOTENT_METHODS);
     private final LoaderCheck loaders = new LoaderCheck();
 
     Weaver(Instrumentation inst, TransformLog log) {
@@ -56,8 +55,12 @@ final class Weaver {
         this.log = log;
     }
 
-    /** The rewritten class file, or {@code null} when the class declares no {@code @Idempotent} method. */
+    /**
+     * The rewritten class file, or {@code null} when the class declares no {@code @Idempotent} method. Throws when
+     * the class cannot be woven; the {@link GuardTransformer} then makes its methods refuse to run.
+     */
     byte[] weave(Module module, ClassLoader loader, String internalName, byte[] classFile, boolean loaded) {
+        TestFailures.at(TestFailures.WEAVE);
         Woven woven = rewrite(loader, internalName, classFile);
         if (woven == null) {
             return null;
@@ -94,8 +97,12 @@ final class Weaver {
         if (methods.isEmpty()) {
             return null; // names the annotation's type, but declares no method that carries it
         }
-        DynamicType.Builder<?> builder = byteBuddy.decorate(type, locator);
-        builder = loaders.seesAgent(loader) ? builder.visit(idempotent).visit(prepare) : builder.visit(refuse);
+        if (!loaders.seesAgent(loader)) {
+            return new Woven(Refusal.rewrite(classFile, "its class loader cannot see the idempotency agent's classes"
+                    + " (dev.idempotency.*), so it cannot be made idempotent; let that loader delegate"
+                    + " dev.idempotency.* to the system class loader", Refusal.apiVisible(loader)), methods.size());
+        }
+        DynamicType.Builder<?> builder = byteBuddy.decorate(type, locator).visit(idempotent).visit(prepare);
         return new Woven(builder.make(pool).getBytes(), methods.size());
     }
 

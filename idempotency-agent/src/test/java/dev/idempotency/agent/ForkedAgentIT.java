@@ -14,7 +14,9 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
@@ -24,6 +26,8 @@ import java.util.regex.Pattern;
 import net.bytebuddy.agent.ByteBuddyAgent;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The real agent jar in JVMs of their own: start-up, configuration, errors, what it instruments, dynamic attach. */
 class ForkedAgentIT {
@@ -55,6 +59,51 @@ class ForkedAgentIT {
     void aStorePasswordNeverAppearsInTheOutput() {
         String output = ForkedJvm.withAgent("store=redis://app:s3cret@127.0.0.1:1/0", List.of(), "calls");
         assertThat(output).doesNotContain("s3cret").contains("redis://app:***@127.0.0.1:1");
+    }
+
+    @Test
+    void passwordsWithUriPunctuationNeverAppearInTheOutput() {
+        Map<String, List<String>> secrets = new LinkedHashMap<>();
+        secrets.put("redis://app:pa55/w0rd@127.0.0.1:1", List.of("pa55", "w0rd"));
+        secrets.put("redis://:p4ss@w0rd@127.0.0.1:1", List.of("p4ss", "w0rd"));
+        secrets.put("redis://app:pa%40ss99@127.0.0.1:1/0", List.of("pa%40", "ss99"));
+        secrets.put("redis://app:x7:y8@127.0.0.1:1", List.of("x7", "y8"));
+        secrets.put("jdbc:postgresql://127.0.0.1:1/db?user=u&password=s3c/r3t@x9z", List.of("s3c", "r3t", "x9z"));
+        for (Map.Entry<String, List<String>> uri : secrets.entrySet()) {
+            // through the agent argument and through the system property, and a call that reports the store's failure
+            for (String output : List.of(ForkedJvm.withAgent("store=" + uri.getKey(), List.of(), "calls"),
+                    ForkedJvm.withAgent(null, List.of("-Didempotency.store=" + uri.getKey()), "calls"))) {
+                assertThat(ForkedJvm.agentLines(output)).as(output).isNotEmpty();
+                assertThat(output).as(uri.getKey()).contains("threw dev.idempotency.");
+                for (String part : uri.getValue()) {
+                    assertThat(output).as(uri.getKey()).doesNotContain(part);
+                }
+            }
+        }
+    }
+
+    @Test
+    void aClassTheAgentCannotWeaveRefusesToRunAndSaysWhy() {
+        String output = ForkedJvm.withAgent(null, List.of(), "hostile");
+        assertThat(ForkedJvm.agentLines(output)).anyMatch(l -> l.startsWith(
+                "[idempotency-agent] ERROR could not instrument dev.idempotency.testapp.HugeMethod: "));
+        assertThat(output).contains("hostile threw dev.idempotency.IdempotencyConfigurationException: @Idempotent"
+                + " dev.idempotency.testapp.HugeMethod.apply(java.lang.String) refuses to run").contains(" runs=0");
+        // without the agent the same class runs, so the check above can fail
+        assertThat(ForkedJvm.run(List.of(), "hostile")).contains("hostile ran ran runs=1");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"start", "engine", "transformer", "started", "weave"})
+    void wherePremainOrTheWeavingFailsTheMethodRefusesAndTheApplicationStarts(String point) {
+        String output = ForkedJvm.withAgent(null, List.of("-D" + TestFailures.PROPERTY + "=" + point), "calls");
+        String injected = "failure injected at '" + point + "'";
+        assertThat(ForkedJvm.agentLines(output)).as(output)
+                .anyMatch(l -> l.startsWith("[idempotency-agent] ERROR ") && l.contains(injected));
+        assertThat(output.lines().filter(l -> l.startsWith("threw ")))
+                .singleElement().asString()
+                .startsWith("threw dev.idempotency.IdempotencyConfigurationException: ")
+                .contains(injected).endsWith(" runs=0");
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.idempotency.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.idempotency.IdempotencyConfigurationException;
 import dev.idempotency.core.Idempotency;
 import dev.idempotency.core.IdempotencyConfig;
 import java.io.IOException;
@@ -13,6 +14,7 @@ import java.net.URLClassLoader;
 import java.nio.file.Path;
 import java.util.UUID;
 import java.util.function.Function;
+import dev.idempotency.testapp.HugeMethod;
 import net.bytebuddy.agent.ByteBuddyAgent;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -74,11 +76,51 @@ class InProcessAgentTest {
             try (URLClassLoader isolated = new URLClassLoader(new URL[] {api, testClasses()},
                     ClassLoader.getPlatformClassLoader())) {
                 Function<String, String> service = newService(isolated.loadClass(LATE_SERVICE));
-                assertThatThrownBy(() -> service.apply("k")).isInstanceOf(IllegalStateException.class)
+                // the exception the application catches: its own loader's copy of the api's
+                assertThatThrownBy(() -> service.apply("k"))
+                        .satisfies(e -> assertThat(e.getClass().getName())
+                                .isEqualTo("dev.idempotency.IdempotencyConfigurationException"))
                         .hasMessageContaining("@Idempotent dev.idempotency.testapp.LateService.apply(java.lang.String)")
                         .hasMessageContaining("refuses to run");
+                assertThat(service).extracting("runs").as("the body did not run").isEqualTo(0);
             }
         } finally {
+            installation.close();
+        }
+    }
+
+    @Test
+    void aClassTheWeaverCannotRewriteRefusesToRunRatherThanRunUnprotected() throws Exception {
+        Instrumentation inst = ByteBuddyAgent.install();
+        AgentInstaller.Installation installation = AgentInstaller.install(inst, new TransformLog(false), false);
+        try {
+            // a real hostile class: the advice would push its method over the JVM's 64 KiB code limit
+            assertThat(HugeMethod.callOnce())
+                    .startsWith("threw dev.idempotency.IdempotencyConfigurationException: @Idempotent "
+                            + "dev.idempotency.testapp.HugeMethod.apply(java.lang.String) refuses to run: the"
+                            + " idempotency agent could not instrument its class")
+                    .endsWith(" runs=0");
+        } finally {
+            installation.close();
+        }
+        assertThat(HugeMethod.callOnce()).as("without the agent, it runs").isEqualTo("ran ran runs=1");
+    }
+
+    @Test
+    void aWeavingFailureOfAnyKindLeavesTheMethodRefusing() throws Exception {
+        Instrumentation inst = ByteBuddyAgent.install();
+        AgentInstaller.Installation installation = AgentInstaller.install(inst, new TransformLog(false), false);
+        System.setProperty(TestFailures.PROPERTY, TestFailures.WEAVE);
+        try {
+            Class<?> type = new ChildFirstLoader().loadClass(LATE_SERVICE);
+            Function<String, String> service = newService(type);
+            assertThatThrownBy(() -> service.apply("k")).isInstanceOf(IdempotencyConfigurationException.class)
+                    .hasMessageContaining("@Idempotent dev.idempotency.testapp.LateService.apply(java.lang.String)"
+                            + " refuses to run: the idempotency agent could not instrument its class")
+                    .hasMessageContaining("failure injected at 'weave'");
+            assertThat(service).extracting("runs").as("the body did not run").isEqualTo(0);
+        } finally {
+            System.clearProperty(TestFailures.PROPERTY);
             installation.close();
         }
     }

@@ -58,6 +58,20 @@ public final class Settings {
         return new Settings(Map.copyOf(overrides), props, url == null ? null : url.toString());
     }
 
+    /** The overrides these settings were loaded with (the agent's arguments). */
+    public Map<String, String> overrides() {
+        return overrides;
+    }
+
+    /**
+     * Where {@code idempotency.properties} was found (through the thread's context class loader), or {@code null}. The
+     * agent compares it with what the application's own class loader finds at the first call (a Spring Boot jar's
+     * {@code BOOT-INF/classes} is invisible to {@code premain}).
+     */
+    public String fileLocation() {
+        return fileLocation;
+    }
+
     /** A value and the source it came from, or {@code null}. */
     record Found(String value, String source) {
     }

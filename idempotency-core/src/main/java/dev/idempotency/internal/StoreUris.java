@@ -43,6 +43,16 @@ public final class StoreUris {
                 return p;
             }
         }
+        // a provider the cached list could not see: one in the class loader current now, e.g. a Spring Boot jar's
+        // BOOT-INF/lib seen by the agent at the first call (the list is cached from before that loader existed)
+        ClassLoader context = Thread.currentThread().getContextClassLoader();
+        if (context != null) {
+            for (IdempotencyStoreProvider p : ServiceLoader.load(IdempotencyStoreProvider.class, context)) {
+                if (p.accepts(uri)) {
+                    return p;
+                }
+            }
+        }
         String known = providers().stream().map(IdempotencyStoreProvider::uriForms).collect(Collectors.joining(", "));
         String hint = uri.startsWith("redis") ? "; add the idempotency-redis module for Redis"
                 : uri.startsWith("jdbc:") ? "; add the idempotency-jdbc module for a database" : "";

@@ -6,12 +6,24 @@ import dev.idempotency.IdempotencyConfigurationException;
 import dev.idempotency.internal.StoreUris;
 import dev.idempotency.spi.IdempotencyStore;
 import dev.idempotency.spi.IdempotencyStoreProvider;
+import javax.sql.DataSource;
+import java.io.PrintWriter;
+import java.sql.Connection;
+import java.sql.Driver;
+import java.sql.SQLException;
+import java.sql.SQLFeatureNotSupportedException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Properties;
+import java.util.ServiceConfigurationError;
+import java.util.ServiceLoader;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -98,7 +110,12 @@ public final class JdbcStoreProvider implements IdempotencyStoreProvider {
         }
         String redacted = StoreUris.redact(url);
         HikariConfig config = new HikariConfig();
-        config.setJdbcUrl(url);
+        Driver driver = driverFor(url);
+        if (driver != null) {
+            config.setDataSource(new DriverDataSource(driver, url));
+        } else {
+            config.setJdbcUrl(url); // DriverManager's drivers, as HikariCP finds them itself
+        }
         config.setPoolName("idempotency-" + database.id());
         config.setMaximumPoolSize(poolSize);
         config.setConnectionTimeout(connectionTimeout.toMillis());
@@ -136,6 +153,115 @@ public final class JdbcStoreProvider implements IdempotencyStoreProvider {
         } catch (RuntimeException e) {
             pool.close();
             throw e;
+        }
+    }
+
+    /**
+     * The driver for the URL, loaded through the thread's context class loader first, then this class's and the
+     * system's: a driver packed in a Spring Boot jar's {@code BOOT-INF/lib} is visible only to the application's
+     * loader, and {@code DriverManager} refuses to hand out drivers its caller's loader cannot see (the javaagent's
+     * store is such a caller). {@code null} if none of them has one; then HikariCP asks {@code DriverManager}.
+     */
+    static Driver driverFor(String url) {
+        Set<ClassLoader> loaders = new LinkedHashSet<>();
+        loaders.add(Thread.currentThread().getContextClassLoader());
+        loaders.add(JdbcStoreProvider.class.getClassLoader());
+        loaders.add(ClassLoader.getSystemClassLoader());
+        for (ClassLoader loader : loaders) {
+            if (loader == null) {
+                continue;
+            }
+            Iterator<Driver> drivers = ServiceLoader.load(Driver.class, loader).iterator();
+            while (true) {
+                try {
+                    if (!drivers.hasNext()) {
+                        break;
+                    }
+                    Driver driver = drivers.next();
+                    if (driver.acceptsURL(url)) {
+                        return driver;
+                    }
+                } catch (ServiceConfigurationError | SQLException | LinkageError broken) {
+                    // one broken or unloadable driver entry does not hide the others
+                }
+            }
+        }
+        return null;
+    }
+
+    /** The pool's connections straight from one driver, whatever class loader it came from. */
+    static final class DriverDataSource implements DataSource {
+        private final Driver driver;
+        private final String url;
+        private volatile int loginTimeout;
+        private volatile PrintWriter logWriter;
+
+        DriverDataSource(Driver driver, String url) {
+            this.driver = driver;
+            this.url = url;
+        }
+
+        @Override
+        public Connection getConnection() throws SQLException {
+            return connect(new Properties());
+        }
+
+        @Override
+        public Connection getConnection(String username, String password) throws SQLException {
+            Properties properties = new Properties();
+            if (username != null) {
+                properties.setProperty("user", username);
+            }
+            if (password != null) {
+                properties.setProperty("password", password);
+            }
+            return connect(properties);
+        }
+
+        private Connection connect(Properties properties) throws SQLException {
+            Connection connection = driver.connect(url, properties);
+            if (connection == null) {
+                throw new SQLException(driver.getClass().getName() + " does not accept " + StoreUris.redact(url));
+            }
+            return connection;
+        }
+
+        @Override
+        public PrintWriter getLogWriter() {
+            return logWriter;
+        }
+
+        @Override
+        public void setLogWriter(PrintWriter out) {
+            logWriter = out;
+        }
+
+        @Override
+        public void setLoginTimeout(int seconds) {
+            loginTimeout = seconds;
+        }
+
+        @Override
+        public int getLoginTimeout() {
+            return loginTimeout;
+        }
+
+        @Override
+        public java.util.logging.Logger getParentLogger() throws SQLFeatureNotSupportedException {
+            return driver.getParentLogger();
+        }
+
+        @Override
+        public <T> T unwrap(Class<T> type) throws SQLException {
+            if (type.isInstance(this)) {
+                return type.cast(this);
+            }
+            throw new SQLException("not a wrapper for " + type.getName());
+        }
+
+        @Override
+        public boolean isWrapperFor(Class<?> type) {
+            return type.isInstance(this);
         }
     }
 

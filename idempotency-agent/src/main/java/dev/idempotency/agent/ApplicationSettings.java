@@ -1,0 +1,81 @@
+package dev.idempotency.agent;
+
+import dev.idempotency.IdempotencyConfigurationException;
+import dev.idempotency.IdempotencyStoreException;
+import dev.idempotency.core.IdempotencyConfig;
+import dev.idempotency.internal.IdempotencyEngine;
+import dev.idempotency.internal.Settings;
+import dev.idempotency.internal.StoreUris;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * What {@code premain} cannot see: it runs before the application's class loader exists, so inside a Spring Boot
+ * executable jar neither {@code idempotency.properties} in {@code BOOT-INF/classes} nor a JDBC driver or store
+ * provider in {@code BOOT-INF/lib} is visible to it. At the first {@code @Idempotent} call, before the engine is
+ * used, the settings are read again through the class loader of the method's class (set as the thread's context
+ * loader, which {@link Settings} and the stores look through); if that finds a settings file {@code premain} did not
+ * see, or if {@code premain} could not make the store, the runtime is built again from them, once.
+ */
+final class ApplicationSettings {
+
+    /** Read on every call: true once the first call has settled the settings (or when there is nothing to settle). */
+    static volatile boolean settled = true;
+
+    private static Map<String, String> overrides = Map.of();
+    private static String premainFile;
+    private static IdempotencyConfigurationException premainFailure;
+
+    private ApplicationSettings() {
+    }
+
+    /** What premain read (its arguments, the settings file it found) and whether it could make the store. */
+    static synchronized void premainSaw(Settings settings, IdempotencyConfigurationException failure) {
+        overrides = settings.overrides();
+        premainFile = settings.fileLocation();
+        premainFailure = failure;
+        settled = false;
+    }
+
+    static synchronized void settle(Class<?> type) {
+        if (settled) {
+            return;
+        }
+        settled = true;
+        ClassLoader loader = type.getClassLoader();
+        if (loader == null) {
+            return;
+        }
+        Thread thread = Thread.currentThread();
+        ClassLoader previous = thread.getContextClassLoader();
+        thread.setContextClassLoader(loader);
+        String from = null;
+        try {
+            Settings settings = Settings.load(overrides);
+            boolean newFile = settings.fileLocation() != null && !Objects.equals(settings.fileLocation(), premainFile);
+            if (!newFile && premainFailure == null) {
+                return;
+            }
+            from = newFile ? settings.fileLocation() : "the class loader of " + type.getName();
+            IdempotencyConfig config = settings.toConfig();
+            IdempotencyEngine.install(config);
+            AgentOutput.line("store " + StoreUris.redact(config.storeUri()) + " (ttl " + config.defaultTtl()
+                    + ", lease " + config.defaultLease() + (config.failOpen() ? ", failOpen" : "") + ") from " + from
+                    + ", read at the first @Idempotent call");
+        } catch (IdempotencyStoreException unreachable) {
+            // configured right, not reachable yet: as at start-up, calls fail closed and the runtime is built again
+            // on a later call (through that call's context class loader)
+            IdempotencyEngine.reset();
+            AgentOutput.error("store from " + from + " is NOT REACHABLE YET (" + unreachable.getMessage()
+                    + "): calls are refused with IdempotencyStoreException until it answers");
+        } catch (Throwable t) {
+            IdempotencyConfigurationException error = t instanceof IdempotencyConfigurationException ice ? ice
+                    : new IdempotencyConfigurationException("cannot start the idempotency runtime: " + t, null, null, t);
+            IdempotencyEngine.installBroken(error);
+            AgentOutput.error("configuration" + (from == null ? "" : " from " + from) + ": " + error.getMessage()
+                    + "; every @Idempotent method refuses to run (IdempotencyConfigurationException)");
+        } finally {
+            thread.setContextClassLoader(previous);
+        }
+    }
+}

@@ -1,0 +1,33 @@
+package dev.idempotency.agent;
+
+/**
+ * FOR THE AGENT'S OWN TESTS ONLY: {@code -Didempotency.agent.test.fail=<point>} makes the agent fail at that point,
+ * so that the tests can show that every failure leaves {@code @Idempotent} methods refusing to run, never running
+ * unprotected. Not a setting: nothing but those tests has a reason to set it. The points:
+ * <ul>
+ *   <li>{@code start}: at the start of {@code premain}, before the configuration is read;</li>
+ *   <li>{@code engine}: while the runtime is built (as when the engine cannot start);</li>
+ *   <li>{@code transformer}: after the configuration, before the weaving transformer takes over;</li>
+ *   <li>{@code started}: after the weaving transformer took over, before {@code premain} returns;</li>
+ *   <li>{@code weave}: in the weaver, for every class it weaves.</li>
+ * </ul>
+ */
+final class TestFailures {
+
+    static final String PROPERTY = "idempotency.agent.test.fail";
+    static final String START = "start";
+    static final String ENGINE = "engine";
+    static final String TRANSFORMER = "transformer";
+    static final String STARTED = "started";
+    static final String WEAVE = "weave";
+
+    private TestFailures() {
+    }
+
+    /** Throws an {@link Error} (as a broken jar or a linkage problem would) when the property names this point. */
+    static void at(String point) {
+        if (point.equals(System.getProperty(PROPERTY))) {
+            throw new Error("failure injected at '" + point + "' by -D" + PROPERTY + " (for the agent's tests only)");
+        }
+    }
+}
