@@ -17,20 +17,30 @@ final class PlanTable {
 
     private final Class<?> type;
     private final Map<String, MethodPlan> plans;
+    /** Methods the agent refuses although their plan compiled: see {@link ForeignDatabindAnnotations}. */
+    private final Map<String, IdempotencyConfigurationException> refused;
 
-    private PlanTable(Class<?> type, Map<String, MethodPlan> plans) {
+    private PlanTable(Class<?> type, Map<String, MethodPlan> plans,
+            Map<String, IdempotencyConfigurationException> refused) {
         this.type = type;
         this.plans = plans;
+        this.refused = refused;
     }
 
     static PlanTable of(Class<?> type) {
         Map<String, MethodPlan> plans = new HashMap<>();
+        Map<String, IdempotencyConfigurationException> refused = new HashMap<>();
         for (Method method : type.getDeclaredMethods()) {
             if (isInstrumented(method)) {
                 plans.put(key(method), MethodPlans.of(method));
+                IdempotencyConfigurationException refusal = ForeignDatabindAnnotations.check(method);
+                if (refusal != null) {
+                    refused.put(key(method), refusal);
+                    AgentOutput.error(refusal.getMessage() + "; every call of this method will refuse to run");
+                }
             }
         }
-        return new PlanTable(type, plans);
+        return new PlanTable(type, plans, refused);
     }
 
     /** The methods the agent instruments: those annotated (by name), with a body, written by the programmer. */
@@ -54,6 +64,10 @@ final class PlanTable {
     }
 
     MethodPlan plan(String method) {
+        IdempotencyConfigurationException refusal = refused.get(method);
+        if (refusal != null) {
+            throw new IdempotencyConfigurationException(refusal.getMessage(), refusal.getNamespace(), null);
+        }
         MethodPlan plan = plans.get(method);
         if (plan == null) {
             // cannot happen while the advice and this table agree on which methods are instrumented; refuse to run

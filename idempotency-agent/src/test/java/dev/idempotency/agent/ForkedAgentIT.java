@@ -83,6 +83,25 @@ class ForkedAgentIT {
     }
 
     @Test
+    void theApplicationsJacksonAnnotationsAreHonouredUnderTheRelocatedJackson() {
+        String output = ForkedJvm.withAgent(null, ForkedJvm.withApplicationJackson(), "jackson");
+        // replayed by decoding the stored JSON through the @JsonCreator constructor: no password, same account
+        assertThat(output).as(output).contains("jackson runs=1 first=ACC-")
+                .containsPattern("second=ACC-[-0-9A-F]+/null/4200 replayedType=Login");
+        String stored = output.lines().filter(l -> l.startsWith("jackson stored ")).findFirst().orElseThrow();
+        assertThat(stored).as("@JsonIgnore: the secret is not written to the store").doesNotContain("hunter2")
+                .doesNotContain("password")
+                .as("@JsonProperty renames").contains("\"account_no\":\"ACC-").contains("\"amount_cents\":4200")
+                .doesNotContain("accountNo");
+        assertThat(output).contains("jackson profile stored {\"user\":\"acc-").doesNotContain("tok-SECRET");
+        // @JsonSerialize(using = ...) names a serializer of the application's Jackson: refused, naming what and why
+        assertThat(output).contains("databind threw dev.idempotency.IdempotencyConfigurationException: @Idempotent on"
+                + " JacksonResults.Accounts.statement(String): unsupported return type")
+                .contains("@com.fasterxml.jackson.databind.annotation.JsonSerialize (on field balance)")
+                .contains("statementRuns=0");
+    }
+
+    @Test
     void aClassTheAgentCannotWeaveRefusesToRunAndSaysWhy() {
         String output = ForkedJvm.withAgent(null, List.of(), "hostile");
         assertThat(ForkedJvm.agentLines(output)).anyMatch(l -> l.startsWith(

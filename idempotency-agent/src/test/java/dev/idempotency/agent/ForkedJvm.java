@@ -54,8 +54,10 @@ final class ForkedJvm {
         List<String> command = new ArrayList<>();
         command.add(java());
         command.addAll(jvmArgs);
-        command.add("-cp");
-        command.add(applicationClasspath());
+        if (!jvmArgs.contains("-cp")) {
+            command.add("-cp");
+            command.add(applicationClasspath());
+        }
         command.add("dev.idempotency.testapp.ProbeApp");
         command.addAll(Arrays.asList(programArgs));
         return command;
@@ -92,6 +94,13 @@ final class ForkedJvm {
         jvmArgs.add("-javaagent:" + agentJar() + (agentArguments == null ? "" : "=" + agentArguments));
         jvmArgs.addAll(moreJvmArgs);
         return run(jvmArgs, programArgs);
+    }
+
+    /** JVM arguments giving the application its own Jackson (annotations, databind, core) besides its classpath. */
+    static List<String> withApplicationJackson() {
+        String jars = System.getProperty("app.jackson.jars");
+        assertThat(jars).as("the application's Jackson jars (failsafe's systemPropertyVariables)").isNotBlank();
+        return List.of("-cp", applicationClasspath() + File.pathSeparator + jars);
     }
 
     /** The agent's own lines in an output. */

@@ -32,6 +32,7 @@ public final class ProbeApp {
             case "count" -> count();
             case "attach" -> attach();
             case "once" -> once(args[1]);
+            case "jackson" -> JacksonResults.run();
             case "hostile" -> System.out.println("hostile " + HugeMethod.callOnce());
             default -> throw new IllegalArgumentException(args[0]);
         }

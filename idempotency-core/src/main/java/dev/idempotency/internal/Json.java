@@ -35,6 +35,7 @@ final class Json {
 
     private static JsonMapper.Builder base() {
         return JsonMapper.builder()
+                .annotationIntrospector(new ForeignJacksonAnnotations()) // before the modules, which add theirs to it
                 .addModule(new JavaTimeModule())
                 .addModule(new Jdk8Module())
                 .addModule(new ParameterNamesModule())
