@@ -38,11 +38,17 @@ final class ExampleProcess implements AutoCloseable {
      * @param jvmArgs   more JVM options, e.g. {@code -Didempotency.agent.debug=true}
      */
     static ExampleProcess start(Path exampleJar, Path agentJar, Path log, List<String> jvmArgs) throws IOException {
+        return start(exampleJar, agentJar, null, log, jvmArgs);
+    }
+
+    /** @param agentArguments what follows {@code =} after the agent jar, e.g. {@code store=...}, or {@code null} */
+    static ExampleProcess start(Path exampleJar, Path agentJar, String agentArguments, Path log, List<String> jvmArgs)
+            throws IOException {
         int port = freePort();
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         if (agentJar != null) {
-            command.add("-javaagent:" + agentJar);
+            command.add("-javaagent:" + agentJar + (agentArguments == null ? "" : "=" + agentArguments));
         }
         command.addAll(jvmArgs);
         command.addAll(List.of("-jar", exampleJar.toString(), "--server.port=" + port, "--server.address=127.0.0.1"));
