@@ -93,6 +93,8 @@ class ForkedAgentIT {
                 .doesNotContain("password")
                 .as("@JsonProperty renames").contains("\"account_no\":\"ACC-").contains("\"amount_cents\":4200")
                 .doesNotContain("accountNo");
+        // @JsonTypeInfo/@JsonSubTypes of the application: the declared subtype by its declared name, as on the aspect route
+        assertThat(output).contains("polymorphic runs=1 first=Card replayed=Card/4242 stored {\"kind\":\"card\",");
         assertThat(output).contains("jackson profile stored {\"user\":\"acc-").doesNotContain("tok-SECRET");
         // @JsonSerialize(using = ...) names a serializer of the application's Jackson: refused, naming what and why
         assertThat(output).contains("databind threw dev.idempotency.IdempotencyConfigurationException: @Idempotent on"

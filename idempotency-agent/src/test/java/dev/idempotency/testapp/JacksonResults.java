@@ -3,6 +3,8 @@ package dev.idempotency.testapp;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
 import dev.idempotency.Idempotent;
@@ -33,6 +35,15 @@ public final class JacksonResults {
         StoredRecord record = IdempotencyEngine.current().store().read("jackson-login", id);
         System.out.println("jackson stored " + record.outcome().body());
         try {
+            Payment payment = accounts.payment(id);
+            Payment replayed = accounts.payment(id);
+            System.out.println("polymorphic runs=" + accounts.paymentRuns + " first=" + payment.getClass().getSimpleName()
+                    + " replayed=" + replayed.getClass().getSimpleName() + "/" + ((Card) replayed).last4 + " stored "
+                    + IdempotencyEngine.current().store().read("jackson-payment", id).outcome().body());
+        } catch (RuntimeException e) {
+            System.out.println("polymorphic threw " + e);
+        }
+        try {
             System.out.println("databind ran " + accounts.statement(id));
         } catch (RuntimeException e) {
             System.out.println("databind threw " + e.getClass().getName() + ": " + e.getMessage()
@@ -43,6 +54,15 @@ public final class JacksonResults {
     public static class Accounts {
         int runs;
         int statementRuns;
+        int paymentRuns;
+
+        @Idempotent(key = "#id", namespace = "jackson-payment")
+        public Payment payment(String id) {
+            paymentRuns++;
+            Card card = new Card();
+            card.last4 = "4242";
+            return card;
+        }
 
         @Idempotent(key = "#id", namespace = "jackson-login")
         public Login login(String id) {
@@ -108,6 +128,16 @@ public final class JacksonResults {
         public String user;
         @JsonIgnore
         public String apiToken;
+    }
+
+    /** Polymorphic as the application declares it: by name, among the subtypes it lists. */
+    @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "kind")
+    @JsonSubTypes(@JsonSubTypes.Type(value = Card.class, name = "card"))
+    public abstract static class Payment {
+    }
+
+    public static class Card extends Payment {
+        public String last4;
     }
 
     /** A serializer class of the application's Jackson, which a relocated Jackson cannot run. */

@@ -72,20 +72,33 @@ final class ForeignJacksonAnnotations extends JacksonAnnotationIntrospector {
         if (name == null) {
             return null;
         }
-        Iterable<Annotation> annotations;
         if (annotated instanceof AnnotatedMember member) {
-            annotations = member.annotations();
+            for (Annotation annotation : member.annotations()) {
+                if (annotation.annotationType().getName().equals(name)) {
+                    return annotation;
+                }
+            }
         } else if (annotated instanceof AnnotatedClass type) {
-            annotations = type.annotations();
-        } else {
+            // Jackson's class annotations cannot always be listed; they are the class's and its supertypes', nearest first
+            return onClass(type.getRawType(), name, new java.util.HashSet<>());
+        }
+        return null;
+    }
+
+    private static Annotation onClass(Class<?> type, String name, java.util.Set<Class<?>> seen) {
+        if (type == null || type == Object.class || !seen.add(type)) {
             return null;
         }
-        for (Annotation annotation : annotations) {
+        for (Annotation annotation : type.getDeclaredAnnotations()) {
             if (annotation.annotationType().getName().equals(name)) {
                 return annotation;
             }
         }
-        return null;
+        Annotation found = onClass(type.getSuperclass(), name, seen);
+        for (Class<?> implemented : type.getInterfaces()) {
+            found = found != null ? found : onClass(implemented, name, seen);
+        }
+        return found;
     }
 
     /** {@code com.fasterxml.jackson.annotation.X} for this Jackson's {@code X}, or {@code null} for other types. */
