@@ -22,6 +22,7 @@ final class ApplicationSettings {
     /** Read on every call: true once the first call has settled the settings (or when there is nothing to settle). */
     static volatile boolean settled = true;
 
+    private static boolean settling;
     private static Map<String, String> overrides = Map.of();
     private static String premainFile;
     private static IdempotencyConfigurationException premainFailure;
@@ -37,11 +38,21 @@ final class ApplicationSettings {
         settled = false;
     }
 
+    /** Other threads' first calls wait here until it is done, so that no call uses a runtime about to be replaced. */
     static synchronized void settle(Class<?> type) {
-        if (settled) {
-            return;
+        if (settled || settling) {
+            return; // done, or a call made while settling (on this thread: the monitor is reentrant)
         }
-        settled = true;
+        settling = true;
+        try {
+            settleThrough(type);
+        } finally {
+            settled = true;
+            settling = false;
+        }
+    }
+
+    private static void settleThrough(Class<?> type) {
         ClassLoader loader = type.getClassLoader();
         if (loader == null) {
             return;

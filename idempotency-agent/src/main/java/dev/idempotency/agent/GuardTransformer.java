@@ -48,31 +48,36 @@ final class GuardTransformer implements ClassFileTransformer {
     @Override
     public byte[] transform(Module module, ClassLoader loader, String className, Class<?> classBeingRedefined,
             ProtectionDomain protectionDomain, byte[] classFile) {
-        if (className == null || loader == null || IgnoredPackages.ignores(className)) {
-            return null;
-        }
-        try {
-            if (Thread.currentThread() != starter && started.getCount() > 0) {
-                started.await(START_WAIT_SECONDS, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        String why = failure;
         CandidateTransformer weaving = delegate;
-        if (why == null && weaving != null && (started.getCount() == 0 || Thread.currentThread() == starter)) {
+        boolean ready = started.getCount() == 0 || Thread.currentThread() == starter;
+        if (weaving != null && ready && failure == null) {
             try {
                 return weaving.transform(module, loader, className, classBeingRedefined, protectionDomain, classFile);
             } catch (Throwable t) {
-                why = "the idempotency agent could not instrument its class (" + t + ")";
-                AgentOutput.error("could not instrument " + className.replace('/', '.') + ": " + t
+                AgentOutput.error("could not instrument " + String.valueOf(className).replace('/', '.') + ": " + t
                         + "; its @Idempotent methods refuse to run (IdempotencyConfigurationException)");
+                return refuse(loader, className, classFile,
+                        "the idempotency agent could not instrument its class (" + t + ")");
             }
-        } else if (why == null) {
-            why = "the idempotency agent had not finished starting within " + START_WAIT_SECONDS
-                    + " s when its class was loaded";
         }
-        return refuse(loader, className, classFile, why);
+        if (className == null || loader == null || IgnoredPackages.ignores(className)) {
+            return null;
+        }
+        if (!ready) {
+            // another thread, while the agent is attaching: wait for it (bounded), then decide
+            try {
+                started.await(START_WAIT_SECONDS, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            if (started.getCount() == 0 && failure == null && delegate != null) {
+                return transform(module, loader, className, classBeingRedefined, protectionDomain, classFile);
+            }
+        }
+        String why = failure;
+        return refuse(loader, className, classFile, why != null ? why
+                : "the idempotency agent had not finished starting within " + START_WAIT_SECONDS
+                        + " s when its class was loaded");
     }
 
     /** The refusal for a class, if it declares {@code @Idempotent} methods; never throws. */
