@@ -22,6 +22,7 @@ class AgentArgumentsTest {
                 "lease", "PT20S", "failOpen", "true"));
         assertThat(parsed.debug()).isFalse();
         assertThat(AgentArguments.parse("debug=true").debug()).isTrue();
+        assertThat(AgentArguments.parse("maxResultSize=512KiB").settings()).isEqualTo(Map.of("maxResultSize", "512KiB"));
     }
 
     @Test
