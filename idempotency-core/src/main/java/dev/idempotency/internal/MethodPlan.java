@@ -138,7 +138,7 @@ public final class MethodPlan {
 
     /**
      * Refuses, in one pass, keys that stores and logs cannot carry faithfully: a lone surrogate (UTF-8 encoders turn
-     * it into {@code ?}, so {@code order-\uD800} would share a record with {@code order-?}), and control characters
+     * it into {@code ?}, so "order-" + U+D800 would share a record with {@code order-?}), and control characters
      * (C0 with NUL, tab and newline; DEL; C1): keys go into headers, logs and database columns.
      */
     private String checkKey(String key) {

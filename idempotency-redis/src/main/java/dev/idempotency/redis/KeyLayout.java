@@ -23,7 +23,7 @@ import java.util.concurrent.ConcurrentHashMap;
  *       share a key.</li>
  *   <li>The prefix (default {@code idem:}) separates applications sharing a server; it may not hold braces.</li>
  *   <li>Namespaces and keys are encoded strictly: one that is not well-formed UTF-16 (a lone surrogate) is refused,
- *       never turned into {@code ?} as {@code String.getBytes} would, which would give {@code order-\uD800} the
+ *       never turned into {@code ?} as {@code String.getBytes} would, which would give "order-" + U+D800 the
  *       record of {@code order-?}.</li>
  * </ul>
  */
