@@ -1,11 +1,7 @@
 package dev.idempotency.internal;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import java.lang.invoke.MethodHandle;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.MethodType;
 import java.lang.reflect.Array;
-import java.lang.reflect.RecordComponent;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
@@ -21,39 +17,29 @@ import java.util.Set;
 import java.util.UUID;
 
 /**
- * The canonical byte form of a payload, for fingerprints only (it is hashed, never read back). Strings, numbers,
- * enums, {@code java.time} values, records, collections, maps and {@code Optional} are written directly: tagged, with
- * lengths, map entries and set elements in sorted order, so equal payloads give equal bytes however they were built.
- * Any other object (a JavaBean, say) is written as Jackson's canonical JSON (properties sorted).
+ * The canonical byte form of a payload, for fingerprints only (it is hashed, never read back). Everything is tagged
+ * and length-prefixed; set elements and map entries are written in sorted order, so equal payloads give equal bytes
+ * however they were built, and different payloads give different bytes:
  *
- * <p>Why not JSON for everything: Jackson was most of the cost of a replay; this form costs a fraction for the
- * records and strings that service methods mostly take.
+ * <ul>
+ *   <li>records, JavaBeans, enums and other value classes carry their runtime class name, so two records of one
+ *       interface with equal components, or two enums' constants of the same name, never agree;</li>
+ *   <li>records are written by their components, JavaBeans by the properties Jackson's bean introspection finds
+ *       (getters, is-getters, public and annotated fields, {@code @JsonValue}), each value through this same writer,
+ *       so a set inside a bean is sorted like a set anywhere else ({@link PayloadLayouts});</li>
+ *   <li>{@code BigDecimal}s are written without trailing zeros: {@code 1.0} and {@code 1.00} are one amount;</li>
+ *   <li>an object with no readable state is refused ({@link UnreadablePayloadException}), never written as empty.</li>
+ * </ul>
+ *
+ * <p>The first byte of a fingerprint's input is {@link #VERSION}: a change to this form changes every fingerprint, and
+ * the version makes that explicit. Version 1 (no type names, decimals by scale, beans as Jackson's JSON) was unnamed.
  */
 final class CanonicalBytes {
 
-    private static final int MAX_DEPTH = 64;
-    private static final MethodType READER = MethodType.methodType(Object.class, Object.class);
+    /** The form written here; bump it with every change that changes any payload's bytes. */
+    static final int VERSION = 2;
 
-    /** Record component names and readers, worked out once per record class. */
-    private static final ClassValue<Object[]> RECORDS = new ClassValue<>() {
-        @Override
-        protected Object[] computeValue(Class<?> type) {
-            RecordComponent[] components = type.getRecordComponents();
-            String[] names = new String[components.length];
-            MethodHandle[] readers = new MethodHandle[components.length];
-            for (int i = 0; i < components.length; i++) {
-                names[i] = components[i].getName();
-                try {
-                    java.lang.reflect.Method accessor = components[i].getAccessor();
-                    accessor.trySetAccessible();
-                    readers[i] = MethodHandles.lookup().unreflect(accessor).asType(READER);
-                } catch (IllegalAccessException e) {
-                    readers[i] = null; // not readable from here: the record is written as JSON instead
-                }
-            }
-            return new Object[] {names, readers};
-        }
-    };
+    private static final int MAX_DEPTH = 64;
 
     private byte[] bytes = new byte[256];
     private int size;
@@ -66,18 +52,28 @@ final class CanonicalBytes {
         return size;
     }
 
-    /** Empties the buffer, keeping its first byte for {@code prefix} (see {@link Fingerprints}). */
+    /** Empties the buffer and starts a fingerprint: {@code prefix} (see {@link Fingerprints}), then the version. */
     CanonicalBytes reset(byte prefix) {
         bytes[0] = prefix;
-        size = 1;
+        bytes[1] = (byte) VERSION;
+        size = 2;
         return this;
     }
 
-    void write(Object value) throws JsonProcessingException {
+    void write(Object value) {
         write(value, 0);
     }
 
-    private void write(Object value, int depth) throws JsonProcessingException {
+    /** The terms of a fingerprint expression, as one tagged list (never their texts joined). */
+    void writeTerms(Object[] terms) {
+        tag('X');
+        int32(terms.length);
+        for (Object term : terms) {
+            write(term, 1);
+        }
+    }
+
+    private void write(Object value, int depth) {
         if (depth > MAX_DEPTH) {
             throw new IllegalArgumentException("the payload nests deeper than " + MAX_DEPTH + " levels (a cycle?)");
         }
@@ -92,18 +88,23 @@ final class CanonicalBytes {
             int64(((Number) value).longValue());
         } else if (value instanceof Boolean b) {
             tag(b ? 'T' : 'F');
+        } else if (value instanceof Record) {
+            properties(value, depth);
+        } else if (value instanceof BigDecimal d) {
+            tag('B');
+            // numerically equal amounts agree: 1.0 = 1.00 = 1; every zero (0.00, 0E+3) is written as 0
+            string((d.signum() == 0 ? BigDecimal.ZERO : d.stripTrailingZeros()).toString());
+        } else if (value instanceof Enum<?> e) {
+            raw(PayloadLayouts.constant(e));
         } else if (value instanceof Double || value instanceof Float) {
             tag(value instanceof Double ? 'D' : 'f');
             int64(Double.doubleToLongBits(((Number) value).doubleValue()));
-        } else if (value instanceof BigDecimal || value instanceof BigInteger) {
-            tag(value instanceof BigDecimal ? 'B' : 'G');
-            string(value.toString());
+        } else if (value instanceof BigInteger i) {
+            tag('G');
+            string(i.toString());
         } else if (value instanceof Character c) {
             tag('C');
             int64(c);
-        } else if (value instanceof Enum<?> e) {
-            tag('E');
-            string(e.name());
         } else if (value instanceof UUID u) {
             tag('U');
             int64(u.getMostSignificantBits());
@@ -113,8 +114,6 @@ final class CanonicalBytes {
             tag('t');
             string(value.getClass().getName());
             string(value.toString());
-        } else if (value instanceof Record) {
-            record(value, depth);
         } else if (value instanceof Optional<?> o) {
             tag('O');
             write(o.orElse(null), depth + 1);
@@ -143,38 +142,41 @@ final class CanonicalBytes {
                 write(Array.get(value, i), depth + 1);
             }
         } else {
-            json(value);
+            properties(value, depth);
         }
     }
 
-    private void record(Object value, int depth) throws JsonProcessingException {
-        Object[] layout = RECORDS.get(value.getClass());
-        String[] names = (String[]) layout[0];
-        MethodHandle[] readers = (MethodHandle[]) layout[1];
-        for (MethodHandle reader : readers) {
-            if (reader == null) {
-                json(value);
-                return;
-            }
+    /** A record, a bean or a value class, by the layout worked out once for its class. */
+    private void properties(Object value, int depth) {
+        PayloadLayouts.Layout layout = PayloadLayouts.of(value.getClass());
+        if (layout.text != null) {
+            raw(layout.header);
+            string(layout.text.apply(value));
+            return;
         }
-        tag('R');
-        int32(names.length);
-        for (int i = 0; i < names.length; i++) {
-            string(names[i]);
-            Object component;
+        MethodHandle[] readers = layout.readers;
+        if (readers == null) {
+            throw new UnreadablePayloadException(value.getClass(), layout.problem);
+        }
+        raw(layout.header);
+        byte[][] names = layout.names;
+        for (int i = 0; i < readers.length; i++) {
+            raw(names[i]);
+            Object property;
             try {
-                component = (Object) readers[i].invokeExact(value);
+                property = (Object) readers[i].invokeExact(value);
             } catch (RuntimeException | Error e) {
                 throw e;
             } catch (Throwable t) {
-                throw new IllegalStateException("reading " + names[i] + " of " + value.getClass().getName(), t);
+                throw new IllegalStateException("reading " + layout.property(i) + " of " + value.getClass().getName(),
+                        t);
             }
-            write(component, depth + 1);
+            write(property, depth + 1);
         }
     }
 
     /** Elements in the order of their own canonical bytes, so that iteration order does not matter. */
-    private void sorted(Collection<?> elements, int depth) throws JsonProcessingException {
+    private void sorted(Collection<?> elements, int depth) {
         List<byte[]> encoded = new ArrayList<>(elements.size());
         for (Object element : elements) {
             encoded.add(encode(element, depth + 1));
@@ -182,39 +184,44 @@ final class CanonicalBytes {
         encoded.sort(Arrays::compare);
         int32(encoded.size());
         for (byte[] e : encoded) {
-            raw(e);
+            lengthAndBytes(e);
         }
     }
 
-    private void map(Map<?, ?> map, int depth) throws JsonProcessingException {
+    /**
+     * Entries in the order of their keys' canonical bytes, then their values' (two keys can be equal in canonical form
+     * without being equal objects, e.g. {@code 1.0} and {@code 1.00}).
+     */
+    private void map(Map<?, ?> map, int depth) {
         tag('M');
         List<byte[][]> entries = new ArrayList<>(map.size());
         for (Map.Entry<?, ?> entry : map.entrySet()) {
             entries.add(new byte[][] {encode(entry.getKey(), depth + 1), encode(entry.getValue(), depth + 1)});
         }
-        entries.sort((a, b) -> Arrays.compare(a[0], b[0]));
+        entries.sort((a, b) -> {
+            int byKey = Arrays.compare(a[0], b[0]);
+            return byKey != 0 ? byKey : Arrays.compare(a[1], b[1]);
+        });
         int32(entries.size());
         for (byte[][] entry : entries) {
-            raw(entry[0]);
-            raw(entry[1]);
+            lengthAndBytes(entry[0]);
+            lengthAndBytes(entry[1]);
         }
     }
 
-    private static byte[] encode(Object value, int depth) throws JsonProcessingException {
+    private static byte[] encode(Object value, int depth) {
         CanonicalBytes nested = new CanonicalBytes();
         nested.write(value, depth);
         return Arrays.copyOf(nested.bytes, nested.size);
     }
 
-    private void json(Object value) throws JsonProcessingException {
-        tag('J');
-        string(value.getClass().getName());
-        byte[] json = Json.CANONICAL.writeValueAsBytes(value);
-        raw(json);
+    private void lengthAndBytes(byte[] data) {
+        int32(data.length);
+        raw(data);
     }
 
+    /** Bytes that are already canonical (a pre-encoded header or name). */
     private void raw(byte[] data) {
-        int32(data.length);
         ensure(data.length);
         System.arraycopy(data, 0, bytes, size, data.length);
         size += data.length;
@@ -225,7 +232,7 @@ final class CanonicalBytes {
         bytes[size++] = (byte) tag;
     }
 
-    /** Length, then UTF-8: ASCII written in place, anything else through the JDK's encoder. */
+    /** Length, then UTF-8: ASCII written in place, anything else through {@link #encodeString}. */
     private void string(String s) {
         int length = s.length();
         int mark = size;
@@ -235,19 +242,45 @@ final class CanonicalBytes {
             char c = s.charAt(i);
             if (c >= 0x80) {
                 size = mark;
-                raw(s.getBytes(StandardCharsets.UTF_8));
+                raw(encodeString(s));
                 return;
             }
             bytes[size++] = (byte) c;
         }
     }
 
+    /**
+     * A string as it is written here: its UTF-8 byte length and bytes; a string with a lone surrogate (which UTF-8
+     * would turn into {@code ?}, the same as a real {@code ?}) as minus one minus its length, then its UTF-16 units.
+     */
+    static byte[] encodeString(String s) {
+        if (!Utf16.isWellFormed(s)) {
+            byte[] out = new byte[4 + 2 * s.length()];
+            putInt(out, 0, -1 - s.length());
+            for (int i = 0; i < s.length(); i++) {
+                out[4 + 2 * i] = (byte) (s.charAt(i) >>> 8);
+                out[5 + 2 * i] = (byte) s.charAt(i);
+            }
+            return out;
+        }
+        byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
+        byte[] out = new byte[4 + utf8.length];
+        putInt(out, 0, utf8.length);
+        System.arraycopy(utf8, 0, out, 4, utf8.length);
+        return out;
+    }
+
+    static void putInt(byte[] out, int at, int v) {
+        out[at] = (byte) (v >>> 24);
+        out[at + 1] = (byte) (v >>> 16);
+        out[at + 2] = (byte) (v >>> 8);
+        out[at + 3] = (byte) v;
+    }
+
     private void int32(int v) {
         ensure(4);
-        bytes[size++] = (byte) (v >>> 24);
-        bytes[size++] = (byte) (v >>> 16);
-        bytes[size++] = (byte) (v >>> 8);
-        bytes[size++] = (byte) v;
+        putInt(bytes, size, v);
+        size += 4;
     }
 
     private void int64(long v) {

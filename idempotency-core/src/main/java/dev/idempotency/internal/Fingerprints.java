@@ -6,8 +6,9 @@ import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 
 /**
- * Payload fingerprints: SHA-256 over the canonical bytes of a value ({@link CanonicalBytes}: tagged, sorted where
- * order means nothing), so equal payloads agree across calls, processes and restarts.
+ * Payload fingerprints: SHA-256 over the canonical bytes of a value ({@link CanonicalBytes}: versioned, type-tagged,
+ * sorted where order means nothing), so equal payloads agree across calls, processes and restarts (of one version
+ * of the canonical form).
  */
 final class Fingerprints {
 
@@ -33,7 +34,7 @@ final class Fingerprints {
     static final int RAW_LIMIT = 256;
 
     /** 43 characters of unpadded base64url. */
-    static String of(Object value) throws com.fasterxml.jackson.core.JsonProcessingException {
+    static String of(Object value) {
         return of(value, false);
     }
 
@@ -41,10 +42,22 @@ final class Fingerprints {
      * @param inProcess whether the fingerprint stays in this JVM: then a small payload's canonical bytes serve as they
      *                  are ({@code ~} and the bytes as Latin-1; {@code ~} is not a base64url character), which is as
      *                  exact as a hash and saves computing one. Anything that leaves the JVM is always hashed.
+     * @throws UnreadablePayloadException if the payload holds an object with no readable state
      */
-    static String of(Object value, boolean inProcess) throws com.fasterxml.jackson.core.JsonProcessingException {
+    static String of(Object value, boolean inProcess) {
         CanonicalBytes canonical = BUFFERS.get().reset((byte) '~');
         canonical.write(value);
+        return finish(canonical, inProcess);
+    }
+
+    /** The fingerprint of a multi-term expression's values: a tagged list of each term's canonical form. */
+    static String ofTerms(Object[] terms, boolean inProcess) {
+        CanonicalBytes canonical = BUFFERS.get().reset((byte) '~');
+        canonical.writeTerms(terms);
+        return finish(canonical, inProcess);
+    }
+
+    private static String finish(CanonicalBytes canonical, boolean inProcess) {
         if (inProcess && canonical.size() <= RAW_LIMIT + 1) {
             return new String(canonical.buffer(), 0, canonical.size(), StandardCharsets.ISO_8859_1);
         }

@@ -45,6 +45,7 @@ public final class MethodPlan {
         this.ttl = duration(annotation, "ttl", annotation.ttl());
         this.lease = duration(annotation, "lease", annotation.lease());
         checkKeyTypes();
+        checkPayloadTypes();
         this.codec = ResultCodec.forMethod(method);
         this.failure = null;
     }
@@ -135,15 +136,47 @@ public final class MethodPlan {
         return checkKey(sb.toString());
     }
 
+    /**
+     * Refuses, in one pass, keys that stores and logs cannot carry faithfully: a lone surrogate (UTF-8 encoders turn
+     * it into {@code ?}, so "order-" + U+D800 would share a record with {@code order-?}), and control characters
+     * (C0 with NUL, tab and newline; DEL; C1): keys go into headers, logs and database columns.
+     */
     private String checkKey(String key) {
+        int length = key.length();
+        if (length > MAX_KEY_LENGTH) {
+            throw keyError(Utf16.printable(key.substring(0, 32)) + "…", "the key is " + length
+                    + " characters long, more than the " + MAX_KEY_LENGTH + " allowed");
+        }
+        for (int i = 0; i < length; i++) {
+            char c = key.charAt(i);
+            if (c >= 0x20 && c < 0x7F) {
+                continue;
+            }
+            if (Utf16.isControl(c)) {
+                throw badCharacter(key, i, "a control character");
+            }
+            if (Character.isHighSurrogate(c)) {
+                if (i + 1 < length && Character.isLowSurrogate(key.charAt(i + 1))) {
+                    i++;
+                    continue;
+                }
+                throw badCharacter(key, i, "a lone high surrogate (not well-formed UTF-16)");
+            }
+            if (Character.isLowSurrogate(c)) {
+                throw badCharacter(key, i, "a lone low surrogate (not well-formed UTF-16)");
+            }
+        }
         if (key.isBlank()) {
             throw keyError(key, "the key is blank");
         }
-        if (key.length() > MAX_KEY_LENGTH) {
-            throw keyError(key.substring(0, 32) + "…", "the key is " + key.length()
-                    + " characters long, more than the " + MAX_KEY_LENGTH + " allowed");
-        }
         return key;
+    }
+
+    private IdempotencyKeyException badCharacter(String key, int position, String what) {
+        String printable = Utf16.printable(key);
+        return keyError(printable, "the key '" + printable + "' has " + what + ", " + Utf16.escape(key.charAt(position))
+                + ", at position " + position + " (counting UTF-16 units from 0); keys must be well-formed text"
+                + " without control characters");
     }
 
     private Object evaluate(Expression.Term term, Object[] args) {
@@ -170,27 +203,37 @@ public final class MethodPlan {
         if (fingerprintNone) {
             return Fingerprints.NONE;
         }
-        Object payload;
-        if (fingerprint == null) {
-            payload = args;
-        } else if (fingerprint.isSingleTerm()) {
-            payload = evaluateFingerprint(fingerprint.terms[0], args, key);
-        } else {
-            StringBuilder sb = new StringBuilder();
-            for (Expression.Term term : fingerprint.terms) {
-                sb.append(evaluateFingerprint(term, args, key));
-            }
-            payload = sb.toString();
-        }
         try {
-            return Fingerprints.of(payload, inProcess);
-        } catch (Exception e) {
+            if (fingerprint == null) {
+                return Fingerprints.of(args, inProcess);
+            }
+            Expression.Term[] terms = fingerprint.terms;
+            if (terms.length == 1) {
+                return Fingerprints.of(evaluateFingerprint(terms[0], args, key), inProcess);
+            }
+            Object[] values = new Object[terms.length];
+            for (int i = 0; i < terms.length; i++) {
+                values[i] = evaluateFingerprint(terms[i], args, key);
+            }
+            return Fingerprints.ofTerms(values, inProcess);
+        } catch (UnreadablePayloadException e) {
+            throw new IdempotencyConfigurationException("@Idempotent on " + description + ": cannot fingerprint the"
+                    + " payload (" + payloadText() + "): " + e.getMessage() + ", so it would agree with every other"
+                    + " such payload; name what identifies the request with a fingerprint expression, e.g."
+                    + " fingerprint = \"#req.id\", or switch the check off with fingerprint = \"none\"; the method did"
+                    + " not run", namespace, key, e);
+        } catch (IdempotencyConfigurationException e) {
+            throw e;
+        } catch (RuntimeException e) {
             throw new IdempotencyConfigurationException("@Idempotent on " + description
-                    + ": cannot fingerprint the payload (" + (fingerprint == null ? "all arguments"
-                    : "fingerprint = \"" + fingerprint.source + "\"") + ") as JSON: " + e.getMessage()
+                    + ": cannot fingerprint the payload (" + payloadText() + "): " + e.getMessage()
                     + "; name the payload with fingerprint = \"#req\", or switch the check off with fingerprint = \"none\"",
                     namespace, key, e);
         }
+    }
+
+    private String payloadText() {
+        return fingerprint == null ? "all arguments" : "fingerprint = \"" + fingerprint.source + "\"";
     }
 
     private Object evaluateFingerprint(Expression.Term term, Object[] args, String key) {
@@ -250,6 +293,43 @@ public final class MethodPlan {
             }
         }
         return types;
+    }
+
+    /**
+     * A payload part must have state to compare: its declared type (each argument's when the payload is all
+     * arguments, each term's otherwise) is refused here if it has none. Interfaces, abstract classes and
+     * {@code Object} say nothing yet: their runtime types are checked on each call.
+     */
+    private void checkPayloadTypes() {
+        if (fingerprintNone) {
+            return;
+        }
+        if (fingerprint == null) {
+            java.lang.reflect.Parameter[] parameters = method.getParameters();
+            for (int i = 0; i < parameters.length; i++) {
+                String problem = PayloadLayouts.problemOfDeclaredType(parameters[i].getType());
+                if (problem != null) {
+                    String name = "#" + (parameters[i].isNamePresent() ? parameters[i].getName() : "p" + i);
+                    throw new IdempotencyConfigurationException("@Idempotent on " + description + ": the payload is"
+                            + " all arguments, and " + name + " is of type " + parameters[i].getType().getName()
+                            + ", which cannot be fingerprinted (" + problem + "), so different " + name + "s would"
+                            + " look alike; name what identifies the request, e.g. fingerprint = \"" + name
+                            + ".id\" (a property), or switch the check off with fingerprint = \"none\"",
+                            namespace, null);
+                }
+            }
+            return;
+        }
+        for (Expression.Term term : fingerprint.terms) {
+            String problem = term.isLiteral() ? null : PayloadLayouts.problemOfDeclaredType(term.staticType);
+            if (problem != null) {
+                throw new IdempotencyConfigurationException("@Idempotent(fingerprint = \"" + fingerprint.source
+                        + "\") on " + description + ": " + term.text + " is of type " + term.staticType.getName()
+                        + ", which cannot be fingerprinted (" + problem + "), so different values would look alike;"
+                        + " name a property that identifies it, e.g. " + term.text + ".id, or switch the check off"
+                        + " with fingerprint = \"none\"", namespace, null);
+            }
+        }
     }
 
     private Duration duration(Idempotent annotation, String attribute, String value) {

@@ -1,6 +1,9 @@
 package dev.idempotency.redis;
 
 import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -19,6 +22,9 @@ import java.util.concurrent.ConcurrentHashMap;
  *       control characters percent-encoded, so it can never open a hash tag of its own and two namespaces never
  *       share a key.</li>
  *   <li>The prefix (default {@code idem:}) separates applications sharing a server; it may not hold braces.</li>
+ *   <li>Namespaces and keys are encoded strictly: one that is not well-formed UTF-16 (a lone surrogate) is refused,
+ *       never turned into {@code ?} as {@code String.getBytes} would, which would give "order-" + U+D800 the
+ *       record of {@code order-?}.</li>
  * </ul>
  */
 final class KeyLayout {
@@ -68,7 +74,7 @@ final class KeyLayout {
         Namespace ns = namespace(namespace);
         MessageDigest sha = SHA256.get();
         sha.update(ns.hashInput);
-        byte[] hash = sha.digest(key.getBytes(StandardCharsets.UTF_8));
+        byte[] hash = sha.digest(utf8(key, "key"));
         byte[] tag = BASE64URL.encode(hash);
         byte[] out = new byte[ns.head.length + tag.length + 1];
         System.arraycopy(ns.head, 0, out, 0, ns.head.length);
@@ -89,11 +95,50 @@ final class KeyLayout {
     }
 
     private Namespace compile(String namespace) {
+        byte[] name = utf8(namespace, "namespace");
         byte[] head = (prefix + escape(namespace) + ":{").getBytes(StandardCharsets.UTF_8);
-        byte[] name = namespace.getBytes(StandardCharsets.UTF_8);
         // the namespace's length first, so that (namespace, key) pairs map to distinct hash inputs
         byte[] hashInput = ByteBuffer.allocate(4 + name.length).putInt(name.length).put(name).array();
         return new Namespace(head, hashInput);
+    }
+
+    /** UTF-8 that refuses what it cannot encode faithfully; the common case (no surrogate at all) is one scan. */
+    static byte[] utf8(String text, String what) {
+        for (int i = 0; i < text.length(); i++) {
+            if (Character.isSurrogate(text.charAt(i))) {
+                return strictUtf8(text, what);
+            }
+        }
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static byte[] strictUtf8(String text, String what) {
+        try {
+            ByteBuffer encoded = StandardCharsets.UTF_8.newEncoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .encode(CharBuffer.wrap(text));
+            byte[] out = new byte[encoded.remaining()];
+            encoded.get(out);
+            return out;
+        } catch (CharacterCodingException e) {
+            int at = 0;
+            while (at < text.length()) {
+                char c = text.charAt(at);
+                if (Character.isHighSurrogate(c) && at + 1 < text.length()
+                        && Character.isLowSurrogate(text.charAt(at + 1))) {
+                    at += 2;
+                } else if (Character.isSurrogate(c)) {
+                    break;
+                } else {
+                    at++;
+                }
+            }
+            char bad = at < text.length() ? text.charAt(at) : '?';
+            throw new IllegalArgumentException("the " + what + " is not well-formed UTF-16: a lone surrogate "
+                    + String.format("\\u%04X", (int) bad) + " at position " + at + "; it cannot be stored without"
+                    + " being confused with another " + what, e);
+        }
     }
 
     /** Percent-encodes what could open a hash tag, hide in a listing, or collide with an escape. */

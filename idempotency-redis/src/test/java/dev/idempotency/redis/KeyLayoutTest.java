@@ -62,6 +62,19 @@ class KeyLayoutTest {
     }
 
     @Test
+    void aKeyOrNamespaceThatIsNotWellFormedUtf16IsRefusedNotTurnedIntoQuestionMarks() {
+        // a lenient encoder writes a lone surrogate as '?': these would share a record with "order-?"
+        for (String bad : new String[] {"order-\uD800", "order-\uDC00x", "x\uD83D"}) {
+            assertThatThrownBy(() -> layout.key("ns", bad)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("not well-formed UTF-16").hasMessageContaining("\\u");
+        }
+        assertThatThrownBy(() -> layout.key("ns\uD800", "k")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("namespace");
+        assertThat(key("ns", "order-?")).isNotEqualTo(key("ns", "order-\uD83D\uDCB3"));
+        assertThat(key("ns", "order-\uD83D\uDCB3")).isEqualTo(key("ns", "order-\uD83D\uDCB3"));
+    }
+
+    @Test
     void prefixesWithBracesSpacesOrControlsAreRefused() {
         assertThatThrownBy(() -> new KeyLayout("app{1}:")).hasMessageContaining("must not contain '{' or '}'")
                 .hasMessageContaining("app{1}:");

@@ -29,9 +29,11 @@ import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -327,6 +329,124 @@ public abstract class SemanticsSuite {
         assertThat(service.runs("anyPayload")).isEqualTo(1);
     }
 
+    @Test
+    void recordsOfOneInterfaceWithEqualFieldsAreDifferentPayloads() {
+        String id = fresh("cmd");
+        assertThat(service.handle(id, new Types.Deposit(id, "acct", 100))).isEqualTo("deposit-1");
+        assertThat(service.handle(id, new Types.Deposit(id, "acct", 100))).isEqualTo("deposit-1");
+        assertThatThrownBy(() -> service.handle(id, new Types.Withdraw(id, "acct", 100)))
+                .isInstanceOf(IdempotencyKeyReuseException.class);
+        assertThat(service.runs("handle")).isEqualTo(1);
+    }
+
+    @Test
+    void enumsOfTwoTypesWithTheSameConstantNameAreDifferentPayloads() {
+        String id = fresh("rail");
+        assertThat(service.route(id, Types.CardRail.INSTANT)).isEqualTo("CardRail.INSTANT-1");
+        assertThat(service.route(id, Types.CardRail.INSTANT)).isEqualTo("CardRail.INSTANT-1");
+        assertThatThrownBy(() -> service.route(id, Types.BankRail.INSTANT))
+                .isInstanceOf(IdempotencyKeyReuseException.class);
+        assertThat(service.runs("route")).isEqualTo(1);
+    }
+
+    @Test
+    void aPayloadTypeWithoutReadableStateIsRefusedNeverFingerprintedEmpty() {
+        BrokenService broken = new BrokenService();
+        String id = fresh("opaque");
+        assertThatThrownBy(() -> broken.payOpaque(id, new Types.Opaque("to-alice")))
+                .isInstanceOf(IdempotencyConfigurationException.class)
+                .hasMessageContaining("BrokenService.payOpaque(String, Types.Opaque)")
+                .hasMessageContaining(Types.Opaque.class.getName()).hasMessageContaining("#to")
+                .hasMessageContaining("fingerprint = \"none\"");
+        assertThatThrownBy(() -> broken.payOpaque(id, new Types.Opaque("to-mallory")))
+                .isInstanceOf(IdempotencyConfigurationException.class);
+        assertThatThrownBy(() -> broken.payMoney(id, new Types.Money(BigDecimal.TEN, "EUR")))
+                .isInstanceOf(IdempotencyConfigurationException.class)
+                .hasMessageContaining("fingerprint = \"#money\"").hasMessageContaining(Types.Money.class.getName());
+        assertThat(broken.runs).hasValue(0);
+        assertThat(store.claims).hasValue(0);
+    }
+
+    @Test
+    void aRuntimeSubtypeWithoutReadableStateIsRefusedBeforeTheBodyRuns() {
+        String id = fresh("payee");
+        assertThatThrownBy(() -> service.payTo(id, new Types.HiddenPayee("alice")))
+                .isInstanceOf(IdempotencyConfigurationException.class)
+                .hasMessageContaining("ConformanceService.payTo").hasMessageContaining(Types.HiddenPayee.class.getName());
+        assertThat(store.claims).hasValue(0);
+        assertThat(service.runs("payTo")).isZero();
+        assertThat(service.payTo(id, new Types.NamedPayee("alice"))).isEqualTo("paid alice-1");
+        assertThatThrownBy(() -> service.payTo(id, new Types.NamedPayee("mallory")))
+                .isInstanceOf(IdempotencyKeyReuseException.class);
+        assertThatThrownBy(() -> service.payTo(id, new Types.HiddenPayee("mallory")))
+                .isInstanceOf(IdempotencyConfigurationException.class);
+        assertThat(service.runs("payTo")).isEqualTo(1);
+    }
+
+    @Test
+    void equalSetsInsideABeanAreTheSamePayloadWhateverTheirIterationOrder() {
+        Set<String> small = new HashSet<>();
+        Set<String> large = new HashSet<>(4096);
+        for (int i = 0; i < 40; i++) {
+            small.add("item-" + i);
+            large.add("item-" + (39 - i));
+        }
+        assertThat(small).isEqualTo(large);
+        assertThat(new ArrayList<>(small)).as("precondition: the two sets iterate differently")
+                .isNotEqualTo(new ArrayList<>(large));
+        String id = fresh("basket");
+        assertThat(service.basket(id, new Types.Basket("alice", small))).isEqualTo("alice-1");
+        assertThat(service.basket(id, new Types.Basket("alice", large))).isEqualTo("alice-1");
+        Set<String> other = new HashSet<>(small);
+        other.remove("item-7");
+        assertThatThrownBy(() -> service.basket(id, new Types.Basket("alice", other)))
+                .isInstanceOf(IdempotencyKeyReuseException.class);
+        assertThat(service.runs("basket")).isEqualTo(1);
+    }
+
+    @Test
+    void numericallyEqualAmountsAreTheSamePayload() {
+        String id = fresh("amt");
+        assertThat(service.payOnlyAmount(id, new TransferRequest("a", "x", "y", new BigDecimal("100.0"))))
+                .isEqualTo("paid-1");
+        assertThat(service.payOnlyAmount(id, new TransferRequest("a", "x", "y", new BigDecimal("100.00"))))
+                .isEqualTo("paid-1");
+        assertThat(service.payOnlyAmount(id, new TransferRequest("a", "x", "y", new BigDecimal("1E+2"))))
+                .isEqualTo("paid-1");
+        assertThatThrownBy(() -> service.payOnlyAmount(id, new TransferRequest("a", "x", "y", new BigDecimal("100.01"))))
+                .isInstanceOf(IdempotencyKeyReuseException.class);
+        String zero = fresh("zero");
+        assertThat(service.payOnlyAmount(zero, new TransferRequest("a", "x", "y", new BigDecimal("0.00"))))
+                .isEqualTo("paid-2");
+        assertThat(service.payOnlyAmount(zero, new TransferRequest("a", "x", "y", new BigDecimal("0E+3"))))
+                .isEqualTo("paid-2");
+        assertThat(service.payOnlyAmount(zero, new TransferRequest("a", "x", "y", BigDecimal.ZERO)))
+                .isEqualTo("paid-2");
+        assertThat(service.runs("payOnlyAmount")).isEqualTo(2);
+    }
+
+    @Test
+    void fingerprintTermsAreKeptApartNotConcatenated() {
+        String id = fresh("pair");
+        assertThat(service.pair(id, "1", "23")).isEqualTo("1|23-1");
+        assertThat(service.pair(id, "1", "23")).isEqualTo("1|23-1");
+        assertThatThrownBy(() -> service.pair(id, "12", "3")).isInstanceOf(IdempotencyKeyReuseException.class);
+        assertThat(service.runs("pair")).isEqualTo(1);
+    }
+
+    @Test
+    void aFingerprintTermWithoutItsOwnToStringIsComparedByItsState() {
+        String id = fresh("op");
+        assertThat(service.orderPayload(id, new Order("o-1", true, new Customer("c1", new Address("FR")), "web")))
+                .isEqualTo("o-1-1");
+        assertThat(service.orderPayload(id, new Order("o-1", true, new Customer("c1", new Address("FR")), "web")))
+                .as("an equal order, built again, is an honest retry").isEqualTo("o-1-1");
+        assertThatThrownBy(() -> service.orderPayload(id,
+                new Order("o-1", true, new Customer("c1", new Address("DE")), "web")))
+                .isInstanceOf(IdempotencyKeyReuseException.class);
+        assertThat(service.runs("orderPayload")).isEqualTo(1);
+    }
+
     // ---- keys ----
 
     @Test
@@ -355,6 +475,51 @@ public abstract class SemanticsSuite {
                 .hasMessageContaining("#order.customer.address.country is null");
         assertThat(service.totalRuns()).isZero();
         assertThat(service.text("k".repeat(255), "v")).isEqualTo("v#1");
+    }
+
+    @Test
+    void malformedUnicodeAndControlCharactersInKeysAreRefusedBeforeAnyStoreCall() {
+        String[][] refused = {
+                {"order-\uD800", "\\uD800", "6"},
+                {"order-\uDC00x", "\\uDC00", "6"},
+                {"a\u0000b", "\\u0000", "1"},
+                {"a\nb", "\\u000A", "1"},
+                {"a\u007Fb", "\\u007F", "1"},
+                {"a\u0085b", "\\u0085", "1"},
+                {"tail\uD83D", "\\uD83D", "4"},
+                {"a\tb", "\\u0009", "1"},
+        };
+        for (String[] bad : refused) {
+            assertThatThrownBy(() -> service.text(bad[0], "v")).as("key %s", bad[1])
+                    .isInstanceOf(IdempotencyKeyException.class)
+                    .hasMessageContaining("ConformanceService.text").hasMessageContaining("#id")
+                    .hasMessageContaining(bad[1]).hasMessageContaining("position " + bad[2])
+                    .satisfies(e -> assertThat(e.getMessage()).doesNotContain(bad[0])
+                            .doesNotContainPattern("[\\p{Cc}\\p{Cs}]"))
+                    .satisfies(e -> assertThat(((IdempotencyException) e).getKey())
+                            .doesNotContainPattern("[\\p{Cc}\\p{Cs}]"));
+        }
+        assertThat(service.totalRuns()).isZero();
+        assertThat(store.claims).as("no store call for a refused key").hasValue(0);
+        assertThat(types()).isEmpty();
+    }
+
+    @Test
+    void wellFormedUnicodeKeysWorkAndStayDistinct() {
+        String base = fresh("order");
+        String question = base + "-?";
+        String emoji = base + "-\uD83D\uDCB3";
+        String cjk = base + "-\u6CE8\u6587";
+        String accented = base + "-\u00E9";
+        assertThat(service.text(question, "q")).isEqualTo("q#1");
+        assertThat(service.text(emoji, "e")).isEqualTo("e#2");
+        assertThat(service.text(cjk, "c")).isEqualTo("c#3");
+        assertThat(service.text(accented, "a")).isEqualTo("a#4");
+        assertThat(service.text(question, "q")).isEqualTo("q#1");
+        assertThat(service.text(emoji, "e")).isEqualTo("e#2");
+        assertThat(service.text(cjk, "c")).isEqualTo("c#3");
+        assertThat(service.text(accented, "a")).isEqualTo("a#4");
+        assertThat(service.runs("text")).isEqualTo(4);
     }
 
     @Test
