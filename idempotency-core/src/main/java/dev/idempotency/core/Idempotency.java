@@ -24,6 +24,14 @@ public final class Idempotency {
         return IdempotencyEngine.current().config();
     }
 
+    /**
+     * The process-wide runtime, for the programmatic API: {@code Idempotency.runtime().call(…).run(…)}. It follows
+     * {@link #configure} and {@link #reset}; for a runtime of your own, use {@link IdempotencyRuntime#create}.
+     */
+    public static IdempotencyRuntime runtime() {
+        return IdempotencyRuntime.PROCESS_WIDE;
+    }
+
     /** Closes the runtime; the next call builds a new one from the environment. */
     public static void reset() {
         IdempotencyEngine.reset();

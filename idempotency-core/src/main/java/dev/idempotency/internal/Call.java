@@ -73,7 +73,7 @@ public final class Call {
                 Throwable remembered;
                 try {
                     remembered = ResultCodec.decodeException(replay.type(), replay.body(), plan.remember,
-                            plan.method.getDeclaringClass().getClassLoader());
+                            plan.context.getClassLoader());
                 } catch (Exception e) {
                     throw undecodable("as a remembered exception " + replay.type(), e);
                 }
@@ -175,7 +175,7 @@ public final class Call {
     private boolean deferred(TransactionHooks.Ending ending) {
         try {
             return !engine.store.claimedInTransaction(plan.namespace, key, owner)
-                    && TransactionHooks.defer(plan.method.getDeclaringClass(), ending);
+                    && TransactionHooks.defer(plan.context, ending);
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.ERROR, "idempotency: cannot wait for the transaction around "
                     + plan.description + " to end; recording key '" + key + "' now", e);
@@ -297,6 +297,12 @@ public final class Call {
                     + " answer was lost)" : " (taken over after its lease ran out)") + "; the outcome is not recorded");
         }
         return true;
+    }
+
+    /** Throws any throwable without declaring it: for re-throwing a remembered checked exception as it was stored. */
+    @SuppressWarnings("unchecked")
+    public static <E extends Throwable> RuntimeException sneaky(Throwable t) throws E {
+        throw (E) t;
     }
 
     private static Throwable unwrap(Throwable t) {

@@ -88,6 +88,11 @@ public final class IdempotencyEngine implements AutoCloseable {
         return () -> TimeUnit.MILLISECONDS.toNanos(clock.millis());
     }
 
+    /** A runtime of its own, for {@code IdempotencyRuntime}: built now, used and closed by its owner. */
+    public static IdempotencyEngine create(IdempotencyConfig config) {
+        return new IdempotencyEngine(config);
+    }
+
     /** The process-wide engine, built from the environment on first use. */
     public static IdempotencyEngine current() {
         IdempotencyEngine engine = current;
@@ -212,7 +217,20 @@ public final class IdempotencyEngine implements AutoCloseable {
             throw plan.failure;
         }
         String key = plan.key(args);
-        String fingerprint = plan.fingerprint(args, key, inProcessStore);
+        return begin(plan, key, plan.fingerprint(args, key, inProcessStore));
+    }
+
+    /**
+     * The first half of a programmatic call: the key and the payload are given, not read from arguments.
+     *
+     * @param hasPayload false when no payload was given: the payload check is then off
+     */
+    public Call begin(MethodPlan plan, String key, Object payload, boolean hasPayload) {
+        String valid = plan.givenKey(key);
+        return begin(plan, valid, plan.givenFingerprint(payload, hasPayload, valid, inProcessStore));
+    }
+
+    private Call begin(MethodPlan plan, String key, String fingerprint) {
         Duration lease = plan.leaseOr(defaultLease);
         String owner = tokens.next();
         try {

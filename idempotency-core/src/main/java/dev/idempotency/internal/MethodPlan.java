@@ -18,6 +18,8 @@ public final class MethodPlan {
     static final int MAX_KEY_LENGTH = 255;
 
     final Method method;
+    /** The class whose loader sees the caller's types: the method's declaring class, or a programmatic caller's. */
+    final Class<?> context;
     final String description;
     final String namespace;
     final Expression key;
@@ -32,6 +34,7 @@ public final class MethodPlan {
 
     private MethodPlan(Method method, Idempotent annotation) {
         this.method = method;
+        this.context = method.getDeclaringClass();
         this.description = MethodNames.describe(method);
         this.namespace = annotation.namespace().isEmpty() ? MethodNames.defaultNamespace(method)
                 : annotation.namespace();
@@ -52,6 +55,7 @@ public final class MethodPlan {
 
     private MethodPlan(Method method, String namespace, IdempotencyConfigurationException failure) {
         this.method = method;
+        this.context = method.getDeclaringClass();
         this.description = MethodNames.describe(method);
         this.namespace = namespace;
         this.key = null;
@@ -65,6 +69,39 @@ public final class MethodPlan {
         this.remember = none;
         this.codec = null;
         this.failure = failure;
+    }
+
+    /**
+     * A plan for code that calls the engine directly (the programmatic API): no method, no expressions; the key and
+     * the payload are given per call.
+     *
+     * @param context the caller's class, whose loader sees its result and exception types
+     */
+    private MethodPlan(String namespace, java.lang.reflect.Type resultType, Duration ttl, Duration lease,
+                       OnInProgress onInProgress, Class<? extends Throwable>[] remember, Class<?> context) {
+        this.method = null;
+        this.context = context;
+        this.description = "the idempotent call in namespace '" + namespace + "'";
+        this.namespace = namespace;
+        this.key = null;
+        this.fingerprint = null;
+        this.fingerprintNone = false;
+        this.ttl = ttl;
+        this.lease = lease;
+        this.onInProgress = onInProgress;
+        this.remember = checkRemembered(remember);
+        this.codec = ResultCodec.forType(resultType, description, namespace);
+        this.failure = null;
+    }
+
+    /**
+     * The plan of a programmatic call; a bad result type or a too broad remembered exception is an
+     * {@link IdempotencyConfigurationException} at once.
+     */
+    public static MethodPlan programmatic(String namespace, java.lang.reflect.Type resultType, Duration ttl,
+                                          Duration lease, OnInProgress onInProgress,
+                                          Class<? extends Throwable>[] remember, Class<?> context) {
+        return new MethodPlan(namespace, resultType, ttl, lease, onInProgress, remember, context);
     }
 
     /** Compiles the plan; a bad annotation gives a failed plan rather than an exception. */
@@ -141,7 +178,7 @@ public final class MethodPlan {
      * it into {@code ?}, so "order-" + U+D800 would share a record with {@code order-?}), and control characters
      * (C0 with NUL, tab and newline; DEL; C1): keys go into headers, logs and database columns.
      */
-    private String checkKey(String key) {
+    String checkKey(String key) {
         int length = key.length();
         if (length > MAX_KEY_LENGTH) {
             throw keyError(Utf16.printable(key.substring(0, 32)) + "…", "the key is " + length
@@ -189,13 +226,34 @@ public final class MethodPlan {
     }
 
     private IdempotencyKeyException keyError(String badKey, String why) {
-        return new IdempotencyKeyException(why + " (@Idempotent(key = \"" + key.source + "\") on " + description
-                + ", namespace " + namespace + "); the method did not run", namespace, badKey);
+        String where = key == null ? description : "@Idempotent(key = \"" + key.source + "\") on " + description
+                + ", namespace " + namespace;
+        return new IdempotencyKeyException(why + " (" + where + "); the method did not run", namespace, badKey);
     }
 
-    /** The payload fingerprint of these arguments, for the given (already valid) key. */
-    String fingerprint(Object[] args, String key) {
-        return fingerprint(args, key, false);
+    /** A programmatic call's key: refused if null, blank, too long or malformed, before the body can run. */
+    String givenKey(String key) {
+        if (key == null) {
+            throw keyError(null, "the key is null");
+        }
+        return checkKey(key);
+    }
+
+    /** A programmatic call's payload fingerprint; {@code hasPayload} false switches the check off. */
+    String givenFingerprint(Object payload, boolean hasPayload, String key, boolean inProcess) {
+        if (!hasPayload) {
+            return Fingerprints.NONE;
+        }
+        try {
+            return Fingerprints.of(payload, inProcess);
+        } catch (UnreadablePayloadException e) {
+            throw new IdempotencyConfigurationException(description + ": cannot fingerprint the payload: "
+                    + e.getMessage() + ", so it would agree with every other such payload; pass what identifies the"
+                    + " request as the payload (e.g. its id), or none; the body did not run", namespace, key, e);
+        } catch (RuntimeException e) {
+            throw new IdempotencyConfigurationException(description + ": cannot fingerprint the payload: "
+                    + e.getMessage() + "; the body did not run", namespace, key, e);
+        }
     }
 
     /** @param inProcess whether the store keeps records in this JVM (see {@link Fingerprints#of(Object, boolean)}) */

@@ -53,15 +53,25 @@ final class ResultCodec {
     }
 
     static ResultCodec forMethod(Method method) {
-        Type type = method.getGenericReturnType();
-        Class<?> raw = method.getReturnType();
+        return forType(method.getGenericReturnType(), "@Idempotent on " + MethodNames.describe(method),
+                MethodNames.defaultNamespace(method));
+    }
+
+    /**
+     * @param what      who declares the type, for messages, e.g. {@code @Idempotent on Payments.pay(String)}
+     * @param namespace for the exception's accessor
+     */
+    static ResultCodec forType(Type declared, String what, String namespace) {
+        Where where = new Where(declared, what, namespace);
+        Type type = declared;
+        Class<?> raw = erase(type);
         boolean async = false;
         if (CompletionStage.class.isAssignableFrom(raw)) {
             if (raw != CompletionStage.class && raw != CompletableFuture.class) {
-                throw unsupported(method, type, "declare CompletionStage<T> or CompletableFuture<T>");
+                throw unsupported(where, "declare CompletionStage<T> or CompletableFuture<T>");
             }
             if (!(type instanceof ParameterizedType p)) {
-                throw unsupported(method, type, "declare the value type, e.g. CompletableFuture<Receipt>");
+                throw unsupported(where, "declare the value type, e.g. CompletableFuture<Receipt>");
             }
             async = true;
             type = p.getActualTypeArguments()[0];
@@ -70,10 +80,14 @@ final class ResultCodec {
         if (raw == void.class || raw == Void.class) {
             return new ResultCodec(true, async, null);
         }
-        check(method, type);
+        check(where, type);
         JavaType javaType = Json.RESULTS.getTypeFactory().constructType(type);
-        checkReadable(method, javaType);
+        checkReadable(where, javaType);
         return new ResultCodec(false, async, javaType);
+    }
+
+    /** The declared type and who declares it, for messages. */
+    private record Where(Type declared, String what, String namespace) {
     }
 
     boolean isAsync() {
@@ -155,9 +169,9 @@ final class ResultCodec {
         }
     }
 
-    private static void check(Method method, Type type) {
+    private static void check(Where method, Type type) {
         if (type instanceof TypeVariable<?> v) {
-            throw unsupported(method, method.getGenericReturnType(),
+            throw unsupported(method,
                     "the type variable " + v.getName() + " cannot be decoded: declare a concrete type");
         }
         if (type instanceof WildcardType w) {
@@ -178,29 +192,29 @@ final class ResultCodec {
         }
         Class<?> raw = (Class<?>) type;
         if (raw == Object.class) {
-            throw unsupported(method, method.getGenericReturnType(),
+            throw unsupported(method,
                     "Object says nothing of what to decode: declare the concrete type");
         }
         checkNotAValue(method, raw);
         if (raw.getTypeParameters().length > 0) {
-            throw unsupported(method, method.getGenericReturnType(),
+            throw unsupported(method,
                     "the raw type " + raw.getSimpleName() + " needs its type arguments, e.g. "
                             + raw.getSimpleName() + "<Order>");
         }
     }
 
-    private static void checkNotAValue(Method method, Class<?> raw) {
+    private static void checkNotAValue(Where method, Class<?> raw) {
         if (Future.class.isAssignableFrom(raw)) {
-            throw unsupported(method, method.getGenericReturnType(),
+            throw unsupported(method,
                     "a Future cannot be completed later: declare CompletionStage<T> or CompletableFuture<T>");
         }
         if (BaseStream.class.isAssignableFrom(raw) || Iterator.class.isAssignableFrom(raw)
                 || InputStream.class.isAssignableFrom(raw) || Reader.class.isAssignableFrom(raw)) {
-            throw unsupported(method, method.getGenericReturnType(), raw.getSimpleName() + " is not a value");
+            throw unsupported(method, raw.getSimpleName() + " is not a value");
         }
     }
 
-    private static void checkReadable(Method method, JavaType type) {
+    private static void checkReadable(Where method, JavaType type) {
         if (type.isContainerType() || type.isReferenceType()) {
             if (type.getKeyType() != null) {
                 checkReadable(method, type.getKeyType());
@@ -219,15 +233,15 @@ final class ResultCodec {
                     .getDeserializationContext()).createInstance(Json.RESULTS.getDeserializationConfig(), null, null);
             deserializer = context.findRootValueDeserializer(type);
         } catch (Exception e) {
-            throw unsupported(method, method.getGenericReturnType(),
+            throw unsupported(method,
                     type.getRawClass().getSimpleName() + " cannot be decoded: " + e.getMessage());
         }
         if (deserializer instanceof AbstractDeserializer) {
-            throw unsupported(method, method.getGenericReturnType(), type.getRawClass().getSimpleName()
+            throw unsupported(method, type.getRawClass().getSimpleName()
                     + " is abstract: declare a concrete type (no polymorphic typing is used)");
         }
         if (deserializer instanceof BeanDeserializerBase bean && !bean.getValueInstantiator().canInstantiate()) {
-            throw unsupported(method, method.getGenericReturnType(), type.getRawClass().getSimpleName()
+            throw unsupported(method, type.getRawClass().getSimpleName()
                     + " has no constructor to decode with: add a no-argument constructor, make it a record, or"
                     + " compile with -parameters and annotate its constructor with @JsonCreator");
         }
@@ -243,9 +257,8 @@ final class ResultCodec {
         return Object.class;
     }
 
-    private static IdempotencyConfigurationException unsupported(Method method, Type type, String why) {
-        return new IdempotencyConfigurationException("@Idempotent on " + MethodNames.describe(method)
-                + ": unsupported return type " + type.getTypeName() + ": " + why,
-                MethodNames.defaultNamespace(method), null);
+    private static IdempotencyConfigurationException unsupported(Where where, String why) {
+        return new IdempotencyConfigurationException(where.what() + ": unsupported return type "
+                + where.declared().getTypeName() + ": " + why, where.namespace(), null);
     }
 }
