@@ -34,6 +34,7 @@ public final class IdempotencyEngine implements AutoCloseable {
     private static final long STORE_RETRY_NANOS = TimeUnit.SECONDS.toNanos(1);
     private static IdempotencyStoreException storeDown;
     private static long storeDownSince;
+    private static volatile java.util.function.LongSupplier retryTicker = System::nanoTime;
 
     final IdempotencyConfig config;
     final IdempotencyStore store;
@@ -88,6 +89,14 @@ public final class IdempotencyEngine implements AutoCloseable {
         return () -> TimeUnit.MILLISECONDS.toNanos(clock.millis());
     }
 
+    /**
+     * The clock of the process-wide runtime's once-a-second retry of a store that could not be reached yet
+     * (nanoseconds, monotonic); tests pass one they move instead of sleeping.
+     */
+    public static void useRetryTicker(java.util.function.LongSupplier ticker) {
+        retryTicker = ticker == null ? System::nanoTime : ticker;
+    }
+
     /** A runtime of its own, for {@code IdempotencyRuntime}: built now, used and closed by its owner. */
     public static IdempotencyEngine create(IdempotencyConfig config) {
         return new IdempotencyEngine(config);
@@ -105,7 +114,7 @@ public final class IdempotencyEngine implements AutoCloseable {
         }
         IdempotencyConfigurationException broken = brokenEnvironment;
         if (broken == null) {
-            long now = System.nanoTime();
+            long now = retryTicker.getAsLong();
             IdempotencyStoreException unreachable = storeDown;
             if (unreachable != null && now - storeDownSince < STORE_RETRY_NANOS) {
                 throw new IdempotencyStoreException(unreachable.getMessage() + " (retrying at most once a second)",

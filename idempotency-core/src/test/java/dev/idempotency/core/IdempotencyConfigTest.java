@@ -80,6 +80,16 @@ class IdempotencyConfigTest {
 
     @Test
     void aStoreThatIsNotReachableYetFailsClosedAndIsRetriedUntilItAnswers() throws Exception {
+        java.util.concurrent.atomic.AtomicLong nanos = new java.util.concurrent.atomic.AtomicLong();
+        dev.idempotency.internal.IdempotencyEngine.useRetryTicker(nanos::get);
+        try {
+            retriedUntilItAnswers(nanos);
+        } finally {
+            dev.idempotency.internal.IdempotencyEngine.useRetryTicker(null);
+        }
+    }
+
+    private void retriedUntilItAnswers(java.util.concurrent.atomic.AtomicLong nanos) {
         Idempotency.reset();
         FlakyStoreProvider.up = false;
         FlakyStoreProvider.attempts = 0;
@@ -90,7 +100,10 @@ class IdempotencyConfigTest {
                 .hasMessageContaining("retrying at most once a second");
         assertThat(FlakyStoreProvider.attempts).as("no retry within the second").isEqualTo(1);
         FlakyStoreProvider.up = true;
-        Thread.sleep(1_100);
+        nanos.addAndGet(999_000_000L);
+        assertThatThrownBy(Idempotency::config).as("still within the second")
+                .hasMessageContaining("retrying at most once a second");
+        nanos.addAndGet(2_000_000L);
         assertThat(Idempotency.config().storeUri()).isEqualTo("flaky:");
         assertThat(FlakyStoreProvider.attempts).isEqualTo(2);
     }
