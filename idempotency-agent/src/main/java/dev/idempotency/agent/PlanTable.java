@@ -76,8 +76,4 @@ final class PlanTable {
         }
         return plan;
     }
-
-    int size() {
-        return plans.size();
-    }
 }
