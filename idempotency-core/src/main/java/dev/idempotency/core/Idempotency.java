@@ -12,8 +12,9 @@ public final class Idempotency {
     }
 
     /**
-     * Replaces the runtime: creates the configured store now (so a bad URI or an unreachable server fails here),
-     * then closes the previous runtime and its store. Calls already running finish on the previous runtime.
+     * Replaces the runtime: creates the configured store now (so a bad URI or an unreachable server fails here).
+     * Calls already running finish on the previous runtime, which is closed with its store once they are done (its
+     * store is kept open if the new configuration hands over the same instance).
      */
     public static void configure(IdempotencyConfig config) {
         IdempotencyEngine.install(config);

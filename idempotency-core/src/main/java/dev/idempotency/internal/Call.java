@@ -53,8 +53,28 @@ public final class Call {
         return replay != null;
     }
 
+    private static final java.util.concurrent.atomic.AtomicIntegerFieldUpdater<Call> ENDED =
+            java.util.concurrent.atomic.AtomicIntegerFieldUpdater.newUpdater(Call.class, "ended");
+    /** 1 once the caller is done with this call (see {@link IdempotencyEngine#inFlight}). */
+    private volatile int ended;
+
+    /** The caller is done with this call: its engine may be closed once no call is in flight. Once only. */
+    private void end() {
+        if (ENDED.compareAndSet(this, 0, 1)) {
+            engine.inFlight.decrement();
+        }
+    }
+
     /** The stored result, decoded as the method's declared type; or the remembered exception, thrown. */
     public Object replay() throws Throwable {
+        try {
+            return replayed();
+        } finally {
+            end();
+        }
+    }
+
+    private Object replayed() throws Throwable {
         switch (replay.kind()) {
             case VALUE -> {
                 if (replay.isLive()) {
@@ -102,6 +122,14 @@ public final class Call {
      * new future that completes (with the stage's value or error) only after the record is stored or the key given up.
      */
     public Object succeeded(Object result) {
+        try {
+            return recorded(result);
+        } finally {
+            end();
+        }
+    }
+
+    private Object recorded(Object result) {
         if (owner == null) {
             return result;
         }
@@ -114,7 +142,7 @@ public final class Call {
                     if (error == null) {
                         completeWithValue(value);
                     } else {
-                        failed(unwrap(error));
+                        forget(unwrap(error));
                     }
                 } finally {
                     if (error == null) {
@@ -132,6 +160,14 @@ public final class Call {
 
     /** Records a remembered exception, or gives the key up so that a retry can run. */
     public void failed(Throwable error) {
+        try {
+            forget(error);
+        } finally {
+            end();
+        }
+    }
+
+    private void forget(Throwable error) {
         if (owner == null) {
             return;
         }

@@ -47,6 +47,8 @@ public final class IdempotencyEngine implements AutoCloseable {
     private final IdempotencyListener[] listeners;
     final LeaseKeeper keeper;
     final PendingCompletions pending = new PendingCompletions();
+    /** Calls begun and not yet ended by their caller: a replaced runtime is closed once none is left. */
+    final java.util.concurrent.atomic.LongAdder inFlight = new java.util.concurrent.atomic.LongAdder();
     private final OwnerTokens tokens = new OwnerTokens();
     private final boolean failOpen;
     private final boolean inProcessStore;
@@ -161,12 +163,34 @@ public final class IdempotencyEngine implements AutoCloseable {
         current = next;
         brokenEnvironment = null;
         if (previous != null) {
-            previous.pending.close();
-            previous.keeper.close();
-            if (previous.store != next.store) {
-                previous.store.close();
-            }
+            previous.retire(previous.store != next.store);
         }
+    }
+
+    /**
+     * Closes this replaced runtime once the calls that started on it are done: none in flight, no claim held (an
+     * asynchronous result still running), no outcome waiting for the store. Until then they finish on it.
+     */
+    private void retire(boolean closeStore) {
+        Thread closer = new Thread(() -> {
+            long since = System.nanoTime();
+            boolean warned = false;
+            while (inFlight.sum() > 0 || !keeper.isIdle() || pending.size() > 0) {
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+                if (!warned && System.nanoTime() - since > TimeUnit.MINUTES.toNanos(1)) {
+                    warned = true;
+                    LOG.log(System.Logger.Level.WARNING, "idempotency: a replaced runtime (store " + store.describe()
+                            + ") still has calls running after a minute; it is closed when they are done");
+                }
+            }
+            pending.close();
+            keeper.close();
+            if (closeStore) {
+                store.close();
+            }
+        }, "idempotency-retire");
+        closer.setDaemon(true);
+        closer.start();
     }
 
     /**
@@ -240,6 +264,16 @@ public final class IdempotencyEngine implements AutoCloseable {
     }
 
     private Call begin(MethodPlan plan, String key, String fingerprint) {
+        inFlight.increment();
+        try {
+            return claimed(plan, key, fingerprint);
+        } catch (RuntimeException | Error e) {
+            inFlight.decrement();
+            throw e;
+        }
+    }
+
+    private Call claimed(MethodPlan plan, String key, String fingerprint) {
         Duration lease = plan.leaseOr(defaultLease);
         String owner = tokens.next();
         try {

@@ -95,6 +95,11 @@ final class LeaseKeeper implements AutoCloseable {
         return hold;
     }
 
+    /** Whether no claim is kept. */
+    boolean isIdle() {
+        return holds.isEmpty();
+    }
+
     /** Whether the claim is still kept (not dropped, not found lost). */
     boolean isHeld(Hold hold) {
         return holds.contains(hold);

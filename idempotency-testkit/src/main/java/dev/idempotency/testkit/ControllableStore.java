@@ -26,6 +26,8 @@ public final class ControllableStore implements IdempotencyStore {
     /** Runs before each renewal reaches the store, with its key, e.g. to make one renewal hang. */
     public volatile java.util.function.Consumer<String> beforeRenew;
     public final AtomicInteger claims = new AtomicInteger();
+    /** Set once the runtime closed this store. */
+    public volatile boolean closed;
     public final AtomicInteger renewals = new AtomicInteger();
 
     public ControllableStore(IdempotencyStore delegate) {
@@ -112,6 +114,7 @@ public final class ControllableStore implements IdempotencyStore {
 
     @Override
     public void close() {
+        closed = true;
         delegate.close();
     }
 }

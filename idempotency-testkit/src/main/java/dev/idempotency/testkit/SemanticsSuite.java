@@ -223,6 +223,25 @@ public abstract class SemanticsSuite {
         assertThat(service.runs("later")).isEqualTo(1);
     }
 
+    // ---- the runtime is replaced while calls run ----
+
+    @Test
+    void aCallRunningWhenTheRuntimeIsReplacedFinishesOnItsOwnRuntimeWhichClosesAfterwards() throws Exception {
+        String id = fresh("replaced");
+        service.gate = new CountDownLatch(1);
+        Future<String> running = pool.submit(() -> service.slow(id));
+        assertThat(service.entered.await(10, TimeUnit.SECONDS)).isTrue();
+        ControllableStore next = new ControllableStore(new dev.idempotency.memory.MemoryStore(clock, 100));
+        Idempotency.configure(IdempotencyConfig.builder().store(next).clock(clock).build());
+        assertThat(store.closed).as("the old store stays open while a call runs on it").isFalse();
+        service.gate.countDown();
+        assertThat(running.get(10, TimeUnit.SECONDS)).isEqualTo("slow-" + id);
+        awaitCompleted(() -> store.closed);
+        assertThat(events).as("recorded by the runtime it started on")
+                .anyMatch(e -> e.type() == IdempotencyEvent.Type.EXECUTED && id.equals(e.key()));
+        assertThat(next.claims).hasValue(0);
+    }
+
     // ---- transactions the store is not part of ----
 
     @Test
