@@ -314,13 +314,18 @@ public final class JdbcStore implements IdempotencyStore {
     // ---- claim ----
 
     private ClaimResult claim(Statements s, Connection c, Sql.Args a, boolean inTransaction) throws SQLException {
+        return claimUntilDecided(s, a, () -> s.claimInOneStatement != null ? claimInOneStatement(s, c, a)
+                : claimStepwise(s, c, a, inTransaction));
+    }
+
+    /** Makes claim attempts (each null when the record changed under it) until one decides, for at most 10 s. */
+    private ClaimResult claimUntilDecided(Statements s, Sql.Args a, SqlCall<ClaimResult> once) throws SQLException {
         long deadline = System.nanoTime() + MAX_CLAIM_NANOS;
         for (int attempt = 1; ; attempt++) {
             if (!s.databaseClock) {
                 a.now = clock.millis();
             }
-            ClaimResult result = s.claimInOneStatement != null ? claimInOneStatement(s, c, a)
-                    : claimStepwise(s, c, a, inTransaction);
+            ClaimResult result = once.call();
             if (result != null) {
                 return result;
             }
@@ -396,13 +401,7 @@ public final class JdbcStore implements IdempotencyStore {
         Connection c = tx.connection();
         Set<ByteBuffer> locked = lockedBy(tx);
         ByteBuffer hash = ByteBuffer.wrap(a.hash);
-        long deadline = System.nanoTime() + MAX_CLAIM_NANOS;
-        for (int attempt = 1; ; attempt++) {
-            if (!s.databaseClock) {
-                a.now = clock.millis();
-            }
-            ClaimResult result = null;
-            boolean decided = false;
+        return claimUntilDecided(s, a, () -> {
             if (!locked.contains(hash)) {
                 Seen seen;
                 try (Connection outside = pooled()) {
@@ -412,27 +411,14 @@ public final class JdbcStore implements IdempotencyStore {
                     return ClaimResult.found(seen.row().record());
                 }
                 locked.add(hash); // from the next statement on, this transaction holds the row's lock (or its gap's)
-                if (seen == null) {
-                    decided = update(c, s.insertIfAbsent, a) == 1;
-                    result = decided ? ClaimResult.CLAIMED : null;
-                } else {
-                    result = takeOver(s, c, a, seen.row());
-                    decided = result != null;
+                ClaimResult result = seen == null ? (update(c, s.insertIfAbsent, a) == 1 ? ClaimResult.CLAIMED : null)
+                        : takeOver(s, c, a, seen.row());
+                if (result != null) {
+                    return result;
                 }
             }
-            if (!decided) {
-                result = claimHoldingTheLock(s, c, a);
-            }
-            if (result != null) {
-                return result;
-            }
-            if (attempt >= MAX_CLAIM_ATTEMPTS || System.nanoTime() - deadline > 0) {
-                throw new IdempotencyStoreException("store " + describe() + " could not claim or read key '" + a.key
-                        + "' (namespace " + a.namespace + ") in " + attempt + " attempts: the record kept changing",
-                        a.namespace, a.key);
-            }
-            LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(Math.min(20_000, 100L * attempt)));
-        }
+            return claimHoldingTheLock(s, c, a);
+        });
     }
 
     /**
