@@ -17,14 +17,21 @@ import java.util.Objects;
  *         c -> findOrder(c, orderNo),          // the existing row, read when the insert was a duplicate
  *         orderNo, amount);
  * if (r instanceof BusinessKeyGuard.AlreadyExists<Order> done) return done.existing();
+ *
+ * // MySQL/MariaDB: "SELECT … FROM orders WHERE order_no = ? LOCK IN SHARE MODE"; PostgreSQL, H2: a plain SELECT
  * }</pre>
+ *
+ * <p>The lookup: on MySQL and MariaDB (InnoDB) the duplicate insert leaves a <em>shared</em> lock on the existing row
+ * until the transaction ends. Read it with a shared locking read ({@code … LOCK IN SHARE MODE}), which sees the latest
+ * committed row under REPEATABLE READ and goes with that lock; never with {@code FOR UPDATE}: two transactions that
+ * met the same row would each wait to turn their shared lock into an exclusive one, a deadlock in which the database
+ * rolls one of them back whole. On PostgreSQL (READ COMMITTED) and H2 a plain read sees the committed row.
  *
  * <p>A duplicate is recognised as SQLState 23505 (PostgreSQL, H2) or error 1062 (MySQL, MariaDB), or as an insert
  * that wrote no row because it skipped the duplicate itself ({@code ON CONFLICT DO NOTHING}, {@code INSERT IGNORE}).
  * PostgreSQL aborts the whole transaction on an error, so inside a transaction a plain insert there runs under a
  * savepoint (two more round trips); an insert with {@code ON CONFLICT … DO NOTHING} needs none and is the cheaper
- * form. Under MySQL's REPEATABLE READ, make the lookup a locking read ({@code … FOR UPDATE}) so that it sees a row
- * another transaction has just committed.
+ * form.
  */
 public final class BusinessKeyGuard {
 
@@ -90,7 +97,19 @@ public final class BusinessKeyGuard {
 
     private static <T> Result<T> alreadyExists(Connection connection, Lookup<T> existing, SQLException duplicate)
             throws SQLException {
-        T row = existing.find(connection);
+        T row;
+        try {
+            row = existing.find(connection);
+        } catch (SQLException e) {
+            if (SqlErrors.isDeadlock(e)) {
+                // same state and code, so that the caller's retry of the transaction still recognises it
+                throw new SQLException("the lookup of the existing row deadlocked, and the database rolled back the"
+                        + " whole transaction: on MySQL/MariaDB the duplicate insert holds a shared lock on the row, so"
+                        + " read it with LOCK IN SHARE MODE, not FOR UPDATE (" + e.getMessage() + ")",
+                        e.getSQLState(), e.getErrorCode(), e);
+            }
+            throw e;
+        }
         if (row != null) {
             return new AlreadyExists<>(row);
         }

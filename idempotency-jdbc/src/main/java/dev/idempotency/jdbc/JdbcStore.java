@@ -1,6 +1,7 @@
 package dev.idempotency.jdbc;
 
 import dev.idempotency.IdempotencyConfigurationException;
+import dev.idempotency.IdempotencyInProgressException;
 import dev.idempotency.IdempotencyStoreException;
 import dev.idempotency.spi.ClaimResult;
 import dev.idempotency.spi.IdempotencyStore;
@@ -8,6 +9,11 @@ import dev.idempotency.spi.Outcome;
 import dev.idempotency.spi.StoredRecord;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetEncoder;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -19,11 +25,15 @@ import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
 import javax.sql.DataSource;
 
 /**
@@ -61,6 +71,8 @@ public final class JdbcStore implements IdempotencyStore {
     private static final int MAX_CLAIM_ATTEMPTS = 100;
     private static final long MAX_CLAIM_NANOS = TimeUnit.SECONDS.toNanos(10);
     private static final int MAX_PURGE_BATCHES_PER_RUN = 200;
+    /** Attempts of an autocommit operation that the database failed to break a deadlock. */
+    private static final int MAX_DEADLOCK_ATTEMPTS = 5;
     private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
         try {
             return MessageDigest.getInstance("SHA-256");
@@ -68,6 +80,9 @@ public final class JdbcStore implements IdempotencyStore {
             throw new IllegalStateException("SHA-256 is required of every Java platform", e);
         }
     });
+    /** Strict UTF-8: a string with a lone surrogate is refused, never hashed as if it were another string. */
+    private static final ThreadLocal<CharsetEncoder> UTF8 = ThreadLocal.withInitial(() -> StandardCharsets.UTF_8
+            .newEncoder().onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT));
 
     private final DataSource dataSource;
     private final AutoCloseable ownedDataSource;
@@ -79,8 +94,16 @@ public final class JdbcStore implements IdempotencyStore {
     private final Duration purgeInterval;
     private final int purgeBatchSize;
     private final String source;
-    private final Object initLock = new Object();
+    /** Guards {@link #connecting}; never held while talking to the database. */
+    private final ReentrantLock connectLock = new ReentrantLock();
+    /** The first contact under way, whose outcome every call that needs it waits for; null when none is. */
+    private CompletableFuture<Statements> connecting;
     private volatile Statements statements;
+    /**
+     * MariaDB/MySQL: the records whose row lock each open transaction holds (by key hash), taken by its claims. Such
+     * a record is looked at on the transaction's own connection; waiting for it elsewhere would wait for ourselves.
+     */
+    private final ConcurrentHashMap<Connection, Set<ByteBuffer>> lockedInTransaction = new ConcurrentHashMap<>();
     /** Claims made inside a still-open transaction, by owner token: the transaction's row lock protects them. */
     private final ConcurrentHashMap<String, Connection> transactionalClaims = new ConcurrentHashMap<>();
     private final ScheduledExecutorService purger;
@@ -99,7 +122,7 @@ public final class JdbcStore implements IdempotencyStore {
         try {
             statements();
         } catch (SQLException e) {
-            if (!SqlErrors.isConnectionFailure(e)) {
+            if (!(e instanceof NoConnection) && !SqlErrors.isUnreachable(e)) {
                 closeOwnedDataSource();
                 throw new IdempotencyConfigurationException("cannot use the idempotency table: " + e.getMessage(),
                         null, null, e);
@@ -131,16 +154,23 @@ public final class JdbcStore implements IdempotencyStore {
             Transactions.Tx tx = openTransaction();
             if (tx != null) {
                 Connection c = tx.connection();
-                ClaimResult result = claim(s, c, a, true);
+                ClaimResult result;
+                try {
+                    result = s.innoDb() ? claimInInnoDbTransaction(s, tx, a) : claim(s, c, a, true);
+                } catch (SQLException e) {
+                    throw inTransaction("claim", a, e);
+                }
                 if (result instanceof ClaimResult.Claimed) {
                     transactionalClaims.put(owner, c);
                     tx.onEnd(() -> transactionalClaims.remove(owner));
                 }
                 return result;
             }
-            try (Connection c = pooled()) {
-                return claim(s, c, a, false);
-            }
+            return retryingDeadlocks(() -> {
+                try (Connection c = pooled()) {
+                    return claim(s, c, a, false);
+                }
+            });
         } catch (SQLException e) {
             throw failure("claim", namespace, key, e);
         }
@@ -175,11 +205,18 @@ public final class JdbcStore implements IdempotencyStore {
             Statements s = ready();
             Connection locked = transactionOf(a.owner);
             if (locked != null) {
-                return update(locked, complete ? s.completeLocked : s.releaseLocked, a) == 1;
+                try {
+                    return update(locked, complete ? s.completeLocked : s.releaseLocked, a) == 1;
+                } catch (SQLException e) {
+                    throw inTransaction(operation, a, e);
+                }
             }
-            try (Connection c = pooled()) {
-                return update(c, complete ? s.complete : s.release, a) == 1;
-            }
+            // conditional on the owner: doing it again after a deadlock broke it is harmless
+            return retryingDeadlocks(() -> {
+                try (Connection c = pooled()) {
+                    return update(c, complete ? s.complete : s.release, a) == 1;
+                }
+            });
         } catch (SQLException e) {
             throw failure(operation, a.namespace, a.key, e);
         }
@@ -196,8 +233,12 @@ public final class JdbcStore implements IdempotencyStore {
         a.leaseMillis = lease.toMillis();
         try {
             Statements s = ready();
-            try (Connection c = pooled()) {
-                return update(c, s.renew, a) == 1;
+            try (Connection c = pooled(); PreparedStatement ps = s.renew.prepare(c, a)) {
+                // the lease keeper renews every claim of the JVM on one thread: a row lock that someone else holds
+                // (a transaction that locked the record by hand, a duplicate that met the claim in a race) must not
+                // stall it for the database's lock timeout, nor past the lease
+                ps.setQueryTimeout(renewTimeoutSeconds(lease));
+                return ps.executeUpdate() == 1;
             }
         } catch (SQLException e) {
             throw failure("renew", namespace, key, e);
@@ -249,7 +290,7 @@ public final class JdbcStore implements IdempotencyStore {
             }
         } catch (SQLException e) {
             throw new IdempotencyStoreException("store " + describe() + " failed to purge expired records after "
-                    + total + ": " + SqlErrors.describe(e), null, null, e);
+                    + total + ": " + SqlErrors.describe(e), null, null, e, unreachable(e));
         }
         return total;
     }
@@ -278,13 +319,18 @@ public final class JdbcStore implements IdempotencyStore {
     // ---- claim ----
 
     private ClaimResult claim(Statements s, Connection c, Sql.Args a, boolean inTransaction) throws SQLException {
+        return claimUntilDecided(s, a, () -> s.claimInOneStatement != null ? claimInOneStatement(s, c, a)
+                : claimStepwise(s, c, a, inTransaction));
+    }
+
+    /** Makes claim attempts (each null when the record changed under it) until one decides, for at most 10 s. */
+    private ClaimResult claimUntilDecided(Statements s, Sql.Args a, SqlCall<ClaimResult> once) throws SQLException {
         long deadline = System.nanoTime() + MAX_CLAIM_NANOS;
         for (int attempt = 1; ; attempt++) {
             if (!s.databaseClock) {
                 a.now = clock.millis();
             }
-            ClaimResult result = s.claimInOneStatement != null ? claimInOneStatement(s, c, a)
-                    : claimStepwise(s, c, a, inTransaction);
+            ClaimResult result = once.call();
             if (result != null) {
                 return result;
             }
@@ -313,12 +359,12 @@ public final class JdbcStore implements IdempotencyStore {
     }
 
     /**
-     * MariaDB, MySQL, H2: insert if absent; if not inserted, read the record; if it is live, that is the answer, if it
-     * expired, take it over with an update conditional on what was read. Null: look again.
+     * MariaDB, MySQL (outside a transaction), H2: insert if absent; if not inserted, read the record; if it is live,
+     * that is the answer, if it expired, take it over with an update conditional on what was read. Null: look again.
      */
     private ClaimResult claimStepwise(Statements s, Connection c, Sql.Args a, boolean inTransaction) throws SQLException {
         Sql insert = inTransaction ? s.insertOrLock : s.insertIfAbsent;
-        boolean tellsInserted = !inTransaction || s.insertOrLockTellsInserted();
+        boolean tellsInserted = true;
         int inserted;
         try (PreparedStatement ps = insert.prepare(c, a)) {
             inserted = ps.executeUpdate();
@@ -332,25 +378,164 @@ public final class JdbcStore implements IdempotencyStore {
         if (tellsInserted && inserted == 1) {
             return ClaimResult.CLAIMED;
         }
-        Rows.Row row;
-        long now;
-        try (PreparedStatement ps = (inTransaction ? s.selectForUpdate : s.select).prepare(c, a);
-                ResultSet rs = ps.executeQuery()) {
-            if (!rs.next()) {
-                return null;
-            }
-            row = Rows.read(rs, 1, a.namespace, a.key, table);
-            now = rs.getLong(10);
+        Seen seen = select(c, inTransaction ? s.selectForUpdate : s.select, a);
+        if (seen == null) {
+            return null;
         }
+        Rows.Row row = seen.row();
         if (row.inProgress() && a.owner.equals(row.record().owner())) {
             return ClaimResult.CLAIMED; // the insert was ours
         }
-        if (row.expiresAt() > now) {
+        if (seen.live()) {
             return ClaimResult.found(row.record());
         }
+        return takeOver(s, c, a, row);
+    }
+
+    /**
+     * MariaDB and MySQL inside the caller's transaction. InnoDB keeps every row lock a statement takes until the
+     * transaction ends, even when the statement changed nothing: a duplicate insert leaves a shared lock, an update
+     * whose condition failed an exclusive one. A duplicate that then waited for the key while holding such a lock
+     * would block the holder's completion and renewals, and two of them deadlock. So the record is looked at first
+     * outside the transaction, on a pool connection, with a locking read that waits for a claim another transaction
+     * has not committed yet and lets go of its lock as soon as it returns. A live record is the answer, and the
+     * transaction has locked nothing; only an absent or expired record is claimed in the transaction, whose row lock
+     * is then the claim itself. Null: look again.
+     */
+    private ClaimResult claimInInnoDbTransaction(Statements s, Transactions.Tx tx, Sql.Args a) throws SQLException {
+        Connection c = tx.connection();
+        Set<ByteBuffer> locked = lockedBy(tx);
+        ByteBuffer hash = ByteBuffer.wrap(a.hash);
+        return claimUntilDecided(s, a, () -> {
+            if (!locked.contains(hash)) {
+                Seen seen;
+                try (Connection outside = pooled()) {
+                    seen = select(outside, s.selectForUpdate, a);
+                }
+                if (seen != null && seen.live()) {
+                    return ClaimResult.found(seen.row().record());
+                }
+                locked.add(hash); // from the next statement on, this transaction holds the row's lock (or its gap's)
+                ClaimResult result = seen == null ? (update(c, s.insertIfAbsent, a) == 1 ? ClaimResult.CLAIMED : null)
+                        : takeOver(s, c, a, seen.row());
+                if (result != null) {
+                    return result;
+                }
+            }
+            return claimHoldingTheLock(s, c, a);
+        });
+    }
+
+    /**
+     * The transaction holds a lock on the record (it met another claim in a race, or claimed and released the key
+     * before): decide on its own connection, and never leave a foreign claim waiting behind that lock.
+     */
+    private ClaimResult claimHoldingTheLock(Statements s, Connection c, Sql.Args a) throws SQLException {
+        if (update(c, s.insertIfAbsent, a) == 1) {
+            return ClaimResult.CLAIMED;
+        }
+        // the latest committed row; a shared lock goes with the one the transaction holds, an exclusive one might not
+        Seen seen = select(c, s.selectShared, a);
+        if (seen == null) {
+            return null;
+        }
+        Rows.Row row = seen.row();
+        if (row.inProgress() && a.owner.equals(row.record().owner())) {
+            return ClaimResult.CLAIMED;
+        }
+        if (!seen.live()) {
+            return takeOver(s, c, a, row);
+        }
+        if (row.inProgress()) {
+            throw new IdempotencyInProgressException("key '" + a.key + "' (namespace " + a.namespace + ") is in"
+                    + " progress in another call, and the caller's transaction holds a lock on its record (the two"
+                    + " calls met in a race, or this transaction claimed the key before): waiting inside the"
+                    + " transaction would keep that call from completing, so this call did not run; roll back the"
+                    + " transaction and retry it", a.namespace, a.key);
+        }
+        return ClaimResult.found(row.record());
+    }
+
+    /** Takes over an expired record, conditional on the state and expiry read. Null: it changed meanwhile. */
+    private ClaimResult takeOver(Statements s, Connection c, Sql.Args a, Rows.Row row) throws SQLException {
         a.seenExpires = row.expiresAt();
         a.seenState = row.state();
         return update(c, s.takeOver, a) == 1 ? ClaimResult.claimed(row.inProgress()) : null;
+    }
+
+    /** A record as read, with the time by which it was read. */
+    private record Seen(Rows.Row row, long now) {
+        boolean live() {
+            return row.expiresAt() > now;
+        }
+    }
+
+    private Seen select(Connection c, Sql select, Sql.Args a) throws SQLException {
+        try (PreparedStatement ps = select.prepare(c, a); ResultSet rs = ps.executeQuery()) {
+            return rs.next() ? new Seen(Rows.read(rs, 1, a.namespace, a.key, table), rs.getLong(10)) : null;
+        }
+    }
+
+    private Set<ByteBuffer> lockedBy(Transactions.Tx tx) {
+        Connection c = tx.connection();
+        Set<ByteBuffer> locked = lockedInTransaction.get(c);
+        if (locked == null) {
+            locked = ConcurrentHashMap.newKeySet();
+            lockedInTransaction.put(c, locked);
+            tx.onEnd(() -> lockedInTransaction.remove(c));
+        }
+        return locked;
+    }
+
+    // ---- failures ----
+
+    @FunctionalInterface
+    private interface SqlCall<T> {
+        T call() throws SQLException;
+    }
+
+    /**
+     * Runs an operation made of autocommit statements again when the database failed one of them to break a
+     * deadlock (or a serialization conflict, or a lock wait that timed out): each statement was a transaction of its
+     * own, so the failure undid that statement alone and nothing of the caller's is lost.
+     */
+    private <T> T retryingDeadlocks(SqlCall<T> call) throws SQLException {
+        long deadline = System.nanoTime() + MAX_CLAIM_NANOS;
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return call.call();
+            } catch (SQLException e) {
+                if (!(SqlErrors.isDeadlock(e) || SqlErrors.isLockTimeout(e)) || attempt >= MAX_DEADLOCK_ATTEMPTS
+                        || System.nanoTime() - deadline > 0) {
+                    throw e;
+                }
+                // apart, so that the same two do not meet again at once
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(ThreadLocalRandom.current().nextLong(1, 10L * attempt)));
+            }
+        }
+    }
+
+    /**
+     * A failure inside the caller's transaction. A deadlock (or serialization failure) has rolled back (MariaDB, MySQL)
+     * or aborted (PostgreSQL) the whole transaction, with the caller's writes before this call: going on, or trying
+     * again inside it, could commit half of it. So it is never retried here; the caller must retry the transaction.
+     */
+    private SQLException inTransaction(String operation, Sql.Args a, SQLException e) throws IdempotencyStoreException {
+        if (SqlErrors.isDeadlock(e)) {
+            throw new IdempotencyStoreException("store " + describe() + " could not " + operation + " key '" + a.key
+                    + "' (namespace " + a.namespace + ") inside the caller's transaction: the database broke a"
+                    + " deadlock or serialization conflict by rolling back (PostgreSQL: aborting) the whole transaction,"
+                    + " with everything it wrote before; the method did not run; roll back and retry the transaction ("
+                    + SqlErrors.describe(e) + ")", a.namespace, a.key, e, false);
+        }
+        if (SqlErrors.isLockTimeout(e)) {
+            throw new IdempotencyStoreException("store " + describe() + " could not " + operation + " key '" + a.key
+                    + "' (namespace " + a.namespace + ") inside the caller's transaction: it waited for a row lock"
+                    + " longer than the database allows (innodb_lock_wait_timeout, lock_timeout), and the database may"
+                    + " have rolled back or aborted the transaction; the method did not run; roll back and retry the"
+                    + " transaction (" + SqlErrors.describe(e) + ")", a.namespace, a.key, e, false);
+        }
+        return e;
     }
 
     // ---- connections and statements ----
@@ -373,7 +558,12 @@ public final class JdbcStore implements IdempotencyStore {
 
     /** A connection of the data source in autocommit mode: each statement commits at once. */
     private Connection pooled() throws SQLException {
-        Connection c = dataSource.getConnection();
+        Connection c;
+        try {
+            c = dataSource.getConnection();
+        } catch (SQLException e) {
+            throw new NoConnection(e);
+        }
         try {
             if (!c.getAutoCommit()) {
                 c.setAutoCommit(true);
@@ -383,6 +573,28 @@ public final class JdbcStore implements IdempotencyStore {
             c.close();
             throw e;
         }
+    }
+
+    /** The data source gave no connection: nothing was sent. */
+    private static final class NoConnection extends SQLException {
+        private static final long serialVersionUID = 1L;
+
+        NoConnection(SQLException cause) {
+            super(cause.getMessage(), cause.getSQLState(), cause.getErrorCode(), cause);
+        }
+    }
+
+    /**
+     * Whether the database could not be reached at all: no connection (unless it refused the credentials), or one
+     * lost before an answer other than a timeout. Only then may a runtime with failOpen run the method unprotected.
+     */
+    private static boolean unreachable(SQLException e) {
+        return e instanceof NoConnection ? !SqlErrors.isAuthorizationFailure(e) : SqlErrors.isUnreachable(e);
+    }
+
+    /** At most half the lease, at least 1 s (JDBC's unit), at most 30 s. */
+    private static int renewTimeoutSeconds(Duration lease) {
+        return (int) Math.max(1, Math.min(30, lease.toSeconds() / 2));
     }
 
     private int update(Connection c, Sql sql, Sql.Args a) throws SQLException {
@@ -413,18 +625,49 @@ public final class JdbcStore implements IdempotencyStore {
         return value;
     }
 
-    /** SHA-256 of the namespace's length, the namespace and the key: one value per pair, 32 bytes whatever their size. */
+    /**
+     * SHA-256 of the namespace's length, the namespace and the key: one value per pair, 32 bytes whatever their size.
+     * Both are encoded as strict UTF-8: a string that is not well-formed Unicode (a lone surrogate) is refused, since
+     * a lenient encoder would hash it like another string, with '?' in its place.
+     *
+     * @throws IdempotencyStoreException (not unreachable) for a namespace or key that is not well-formed Unicode
+     */
     static byte[] hash(String namespace, String key) {
         MessageDigest digest = SHA256.get();
-        digest.update((namespace.length() + ":").getBytes(StandardCharsets.UTF_8));
-        digest.update(namespace.getBytes(StandardCharsets.UTF_8));
+        digest.update((namespace.length() + ":").getBytes(StandardCharsets.US_ASCII));
+        digest.update(utf8("namespace", namespace, namespace, key));
         digest.update((byte) ':');
-        return digest.digest(key.getBytes(StandardCharsets.UTF_8));
+        digest.update(utf8("key", key, namespace, key));
+        return digest.digest();
+    }
+
+    private static ByteBuffer utf8(String what, String value, String namespace, String key) {
+        try {
+            return UTF8.get().reset().encode(CharBuffer.wrap(value));
+        } catch (CharacterCodingException e) {
+            throw new IdempotencyStoreException("the " + what + " " + escaped(value) + " is not well-formed Unicode"
+                    + " (a lone surrogate): the JDBC store keeps only strings it can encode as UTF-8 exactly; namespace "
+                    + escaped(namespace) + ", key " + escaped(key), namespace, key, e, false);
+        }
+    }
+
+    /** The string, quoted, with every character outside printable ASCII escaped as backslash, u and four hex digits. */
+    private static String escaped(String value) {
+        StringBuilder sb = new StringBuilder(value.length() + 2).append('\'');
+        for (int i = 0; i < value.length(); i++) {
+            char ch = value.charAt(i);
+            if (ch >= 0x20 && ch < 0x7f) {
+                sb.append(ch);
+            } else {
+                sb.append(String.format("\\u%04X", (int) ch));
+            }
+        }
+        return sb.append('\'').toString();
     }
 
     private IdempotencyStoreException failure(String operation, String namespace, String key, SQLException e) {
         return new IdempotencyStoreException("store " + describe() + " failed to " + operation + " key '" + key
-                + "' (namespace " + namespace + "): " + SqlErrors.describe(e), namespace, key, e);
+                + "' (namespace " + namespace + "): " + SqlErrors.describe(e), namespace, key, e, unreachable(e));
     }
 
     // ---- schema ----
@@ -438,17 +681,77 @@ public final class JdbcStore implements IdempotencyStore {
         }
     }
 
-    /** The compiled statements, after the first contact with the database (which checks or creates the table). */
+    /**
+     * The compiled statements, after the first contact with the database (which checks or creates the table). One
+     * call makes the contact at a time; the calls that need it meanwhile wait for that attempt's outcome rather than
+     * queue up for attempts of their own, so while the database is down they all fail within one connection timeout.
+     * No monitor is held across the I/O (a virtual thread waiting here leaves its carrier free).
+     */
     private Statements statements() throws SQLException {
         Statements s = statements;
         if (s != null) {
             return s;
         }
-        synchronized (initLock) {
-            if (statements == null) {
-                statements = connect();
+        CompletableFuture<Statements> attempt;
+        boolean mine = false;
+        connectLock.lock();
+        try {
+            if (statements != null) {
+                return statements;
             }
-            return statements;
+            attempt = connecting;
+            if (attempt == null) {
+                attempt = connecting = new CompletableFuture<>();
+                mine = true;
+            }
+        } finally {
+            connectLock.unlock();
+        }
+        if (mine) {
+            Statements made = null;
+            Throwable failed = null;
+            try {
+                made = connect();
+                statements = made;
+                return made;
+            } catch (SQLException | RuntimeException | Error e) {
+                failed = e;
+                throw e;
+            } finally {
+                connectLock.lock();
+                try {
+                    connecting = null; // the next call after a failure tries again
+                } finally {
+                    connectLock.unlock();
+                }
+                if (failed == null) {
+                    attempt.complete(made);
+                } else {
+                    attempt.completeExceptionally(failed);
+                }
+            }
+        }
+        try {
+            return attempt.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IdempotencyStoreException("interrupted while waiting for the first contact of store " + describe()
+                    + " with its database", null, null, e, false);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof NoConnection n) {
+                throw new NoConnection(n); // this call's own trace, the same cause and meaning
+            }
+            if (cause instanceof SQLException sql) {
+                throw new SQLException(sql.getMessage(), sql.getSQLState(), sql.getErrorCode(), sql);
+            }
+            if (cause instanceof MissingTable m) {
+                throw new MissingTable(m.getMessage(), m.getCause());
+            }
+            if (cause instanceof RuntimeException r) {
+                throw r;
+            }
+            throw (Error) cause;
         }
     }
 
@@ -475,7 +778,7 @@ public final class JdbcStore implements IdempotencyStore {
             try (Statement st = c.createStatement()) {
                 st.executeQuery(s.probe).close();
             } catch (SQLException e) {
-                if (SqlErrors.isConnectionFailure(e)) {
+                if (SqlErrors.isUnreachable(e)) {
                     throw e;
                 }
                 SQLException cause = createFailure != null ? createFailure : e;

@@ -27,14 +27,67 @@ final class SqlErrors {
         return false;
     }
 
-    /** Whether the error says the connection or the server is gone (SQLState class 08, or a pool timeout). */
-    static boolean isConnectionFailure(SQLException e) {
+    /**
+     * Whether a statement's error says that the database cannot be reached: the connection was refused, broken or
+     * lost (SQLState class 08, the drivers' connection exceptions). A timeout is not: the statement was sent, and the
+     * database may have acted on it, so it is not known to be unreachable.
+     */
+    static boolean isUnreachable(SQLException e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof java.sql.SQLTransientConnectionException || t instanceof java.sql.SQLNonTransientConnectionException
-                    || t instanceof java.net.ConnectException || t instanceof java.io.IOException) {
+            if (t instanceof java.sql.SQLTimeoutException || t instanceof java.net.SocketTimeoutException
+                    || t instanceof java.io.InterruptedIOException) {
+                return false;
+            }
+        }
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.sql.SQLTransientConnectionException
+                    || t instanceof java.sql.SQLNonTransientConnectionException
+                    || t instanceof java.net.ConnectException || t instanceof java.net.NoRouteToHostException
+                    || t instanceof java.net.UnknownHostException) {
                 return true;
             }
             if (t instanceof SQLException s && s.getSQLState() != null && s.getSQLState().startsWith("08")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether the database refused the credentials (SQLState class 28, MySQL/MariaDB error 1045). */
+    static boolean isAuthorizationFailure(SQLException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException s
+                    && (s.getErrorCode() == 1045 || s.getSQLState() != null && s.getSQLState().startsWith("28"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Whether the database gave up on the statement to break a deadlock or a serialization conflict: SQLState 40001
+     * (MariaDB/MySQL error 1213, PostgreSQL's serialization failure), 40P01 (PostgreSQL's deadlock). Such a statement
+     * did nothing, but the database rolled back (PostgreSQL: aborted) the whole transaction it ran in.
+     */
+    static boolean isDeadlock(SQLException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException s && (s.getErrorCode() == 1213 || "40001".equals(s.getSQLState())
+                    || "40P01".equals(s.getSQLState()))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Whether the statement waited for a row lock for longer than the database allows: MariaDB/MySQL error 1205
+     * ({@code innodb_lock_wait_timeout}), PostgreSQL's 55P03 ({@code lock_timeout}). The statement did nothing; on
+     * PostgreSQL the transaction is aborted, on MariaDB/MySQL only the statement is undone (unless
+     * {@code innodb_rollback_on_timeout} is on).
+     */
+    static boolean isLockTimeout(SQLException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException s && (s.getErrorCode() == 1205 || "55P03".equals(s.getSQLState()))) {
                 return true;
             }
         }

@@ -28,10 +28,12 @@ final class Statements {
     final Sql claimInOneStatement;
     /** Insert if absent, telling whether it inserted (autocommit). */
     final Sql insertIfAbsent;
-    /** Insert if absent, or lock the existing row; does not tell which (inside a transaction). */
+    /** H2 only: insert if absent, or lock the existing row (inside a transaction). */
     final Sql insertOrLock;
     final Sql select;
     final Sql selectForUpdate;
+    /** The latest committed row under a shared lock (MariaDB/MySQL: {@code LOCK IN SHARE MODE}); else null. */
+    final Sql selectShared;
     final Sql takeOver;
     final Sql complete;
     final Sql completeLocked;
@@ -92,6 +94,7 @@ final class Statements {
                         "r." + COLUMNS.replace(", ", ", r.")), table, now);
                 this.insertIfAbsent = null;
                 this.insertOrLock = null;
+                this.selectShared = null;
                 this.purge = Sql.compile("DELETE FROM {T} WHERE key_hash IN (SELECT key_hash FROM {T}"
                         + " WHERE expires_at < :now LIMIT :limit FOR UPDATE SKIP LOCKED) AND expires_at < :now", table, now);
             }
@@ -99,10 +102,8 @@ final class Statements {
                 this.claimInOneStatement = null;
                 this.insertIfAbsent = Sql.compile("INSERT IGNORE INTO {T} " + INSERT_COLUMNS + " VALUES " + INSERT_VALUES,
                         table, now);
-                // on a duplicate this takes the row's exclusive lock (INSERT IGNORE would take a shared one, and two
-                // transactions upgrading shared locks to exclusive ones deadlock)
-                this.insertOrLock = Sql.compile("INSERT INTO {T} " + INSERT_COLUMNS + " VALUES " + INSERT_VALUES
-                        + " ON DUPLICATE KEY UPDATE key_hash = key_hash", table, now);
+                this.insertOrLock = null; // inside a transaction: JdbcStore looks outside it first, then inserts
+                this.selectShared = Sql.compile(select + " LOCK IN SHARE MODE", table, now);
                 this.purge = Sql.compile("DELETE FROM {T} WHERE expires_at < :now ORDER BY expires_at LIMIT :limit",
                         table, now);
             }
@@ -113,6 +114,7 @@ final class Statements {
                         + " VALUES (s.key_hash, :ns, :key, 'IN_PROGRESS', :owner, :fp, :now + :lease)", table, now);
                 this.insertIfAbsent = merge;
                 this.insertOrLock = merge;
+                this.selectShared = null;
                 this.purge = Sql.compile("DELETE FROM {T} WHERE expires_at < :now FETCH FIRST :limit ROWS ONLY",
                         table, now);
             }
@@ -120,9 +122,9 @@ final class Statements {
         }
     }
 
-    /** Whether an insert through {@link #insertOrLock} reports honestly whether it inserted. */
-    boolean insertOrLockTellsInserted() {
-        return database == Database.H2;
+    /** MariaDB and MySQL: InnoDB, whose row locks a claim inside a transaction must take with care. */
+    boolean innoDb() {
+        return database == Database.MARIADB || database == Database.MYSQL;
     }
 
     /** The database's current time in milliseconds since the epoch, fixed for the statement. */

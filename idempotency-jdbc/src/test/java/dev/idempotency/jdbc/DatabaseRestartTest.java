@@ -48,7 +48,9 @@ class DatabaseRestartTest {
             pg.crash();
             String during = "restart-" + UUID.randomUUID();
             assertThatThrownBy(() -> service.text(during, "v")).isInstanceOf(IdempotencyStoreException.class)
-                    .hasMessageContaining(during);
+                    .hasMessageContaining(during)
+                    .satisfies(e -> assertThat(((IdempotencyStoreException) e).isUnreachable())
+                            .as("a crashed database is unreachable: %s", e).isTrue());
             assertThatThrownBy(() -> service.text(before, "v")).as("no replay without the store either")
                     .isInstanceOf(IdempotencyStoreException.class);
             assertThat(service.runs("text")).as("nothing ran while the store was down").isEqualTo(1);

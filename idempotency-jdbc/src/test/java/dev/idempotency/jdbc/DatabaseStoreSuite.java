@@ -115,7 +115,9 @@ abstract class DatabaseStoreSuite extends StoreSuite {
                 assertThat(ps.executeUpdate()).isEqualTo(1);
             }
             assertThatThrownBy(() -> store.read(namespace, key)).as(key).isInstanceOf(IdempotencyStoreException.class)
-                    .hasMessageContaining("not a record this store wrote").hasMessageContaining(key);
+                    .hasMessageContaining("not a record this store wrote").hasMessageContaining(key)
+                    .satisfies(e -> assertThat(((IdempotencyStoreException) e).isUnreachable())
+                            .as("the database answered: no failOpen").isFalse());
             assertThatThrownBy(() -> store.claim(namespace, key, "o2", "fp", lease())).as(key)
                     .isInstanceOf(IdempotencyStoreException.class).hasMessageContaining("not a record this store wrote");
         }

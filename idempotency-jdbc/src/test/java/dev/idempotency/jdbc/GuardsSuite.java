@@ -53,6 +53,90 @@ abstract class GuardsSuite {
         }
     }
 
+    /**
+     * The lookup as the README and the Javadoc of {@link BusinessKeyGuard} tell users to write it: a read of the latest
+     * committed row under a shared lock, which goes with the shared lock a duplicate insert leaves on MariaDB/MySQL.
+     */
+    private Long documentedLookup(Connection c, String orderNo) throws SQLException {
+        String lock = switch (database) {
+            case MARIADB, MYSQL -> " LOCK IN SHARE MODE";
+            case POSTGRESQL -> " FOR SHARE";
+            case H2 -> "";
+        };
+        try (PreparedStatement ps = c.prepareStatement("SELECT amount FROM " + ORDERS + " WHERE order_no = ?" + lock)) {
+            ps.setString(1, orderNo);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getLong(1) : null;
+            }
+        }
+    }
+
+    /** An insert that skips a duplicate of the business key itself. */
+    private String skippingInsert() {
+        return switch (database) {
+            case POSTGRESQL -> INSERT + " ON CONFLICT (order_no) DO NOTHING";
+            case MARIADB, MYSQL -> INSERT.replace("INSERT INTO", "INSERT IGNORE INTO");
+            case H2 -> "MERGE INTO " + ORDERS + " t USING (VALUES (CAST(? AS VARCHAR(64)), CAST(? AS VARCHAR(64)),"
+                    + " CAST(? AS BIGINT))) s(n, r, a) ON t.order_no = s.n WHEN NOT MATCHED THEN INSERT"
+                    + " (order_no, ref, amount, status) VALUES (s.n, s.r, s.a, 'UNPAID')";
+        };
+    }
+
+    @Test
+    void twoTransactionsMeetingAnExistingKeyBothFindItWithoutDeadlock() throws Exception {
+        bothFindTheExistingRow(INSERT);
+    }
+
+    @Test
+    void twoTransactionsWhoseInsertSkipsTheExistingKeyBothFindItWithoutDeadlock() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeFalse(database == Database.H2,
+                "H2's MERGE locks the row it matched: the second transaction waits for the first, and cannot meet it");
+        bothFindTheExistingRow(skippingInsert());
+    }
+
+    private void bothFindTheExistingRow(String insert) throws Exception {
+        String no = orderNo();
+        try (Connection c = dataSource.getConnection()) {
+            BusinessKeyGuard.insertOnce(c, INSERT, k -> documentedLookup(k, no), no, no, 10L);
+        }
+        CyclicBarrier bothInserted = new CyclicBarrier(2);
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            List<Future<BusinessKeyGuard.Result<Long>>> results = new ArrayList<>();
+            for (int t = 0; t < 2; t++) {
+                String ref = no + "-" + t;
+                results.add(pool.submit(() -> {
+                    try (Connection c = dataSource.getConnection()) {
+                        c.setAutoCommit(false);
+                        try {
+                            // both inserts have failed as duplicates before either transaction looks the row up
+                            BusinessKeyGuard.Result<Long> r = BusinessKeyGuard.insertOnce(c, insert, k -> {
+                                try {
+                                    bothInserted.await(10, TimeUnit.SECONDS);
+                                } catch (Exception e) {
+                                    throw new IllegalStateException("the other transaction did not insert", e);
+                                }
+                                return documentedLookup(k, no);
+                            }, no, ref, 99L);
+                            c.commit();
+                            return r;
+                        } catch (Exception e) {
+                            c.rollback();
+                            throw e;
+                        } finally {
+                            c.setAutoCommit(true);
+                        }
+                    }
+                }));
+            }
+            for (Future<BusinessKeyGuard.Result<Long>> f : results) {
+                assertThat(f.get(30, TimeUnit.SECONDS)).isEqualTo(new BusinessKeyGuard.AlreadyExists<>(10L));
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     private static final String INSERT = "INSERT INTO " + ORDERS + " (order_no, ref, amount, status) VALUES (?, ?, ?, 'UNPAID')";
 
     @Test
@@ -90,13 +174,7 @@ abstract class GuardsSuite {
     @Test
     void anInsertThatSkipsDuplicatesItselfIsUnderstoodToo() throws SQLException {
         String no = orderNo();
-        String skipping = switch (database) {
-            case POSTGRESQL -> INSERT + " ON CONFLICT (order_no) DO NOTHING";
-            case MARIADB, MYSQL -> INSERT.replace("INSERT INTO", "INSERT IGNORE INTO");
-            case H2 -> "MERGE INTO " + ORDERS + " t USING (VALUES (CAST(? AS VARCHAR(64)), CAST(? AS VARCHAR(64)),"
-                    + " CAST(? AS BIGINT))) s(n, r, a) ON t.order_no = s.n WHEN NOT MATCHED THEN INSERT"
-                    + " (order_no, ref, amount, status) VALUES (s.n, s.r, s.a, 'UNPAID')";
-        };
+        String skipping = skippingInsert();
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
