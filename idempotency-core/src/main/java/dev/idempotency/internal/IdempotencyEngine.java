@@ -368,6 +368,11 @@ public final class IdempotencyEngine implements AutoCloseable {
 
     /** The store failed before the method ran: report it, and refuse to run (fail closed). */
     IdempotencyStoreException storeFailure(MethodPlan plan, String key, String operation, RuntimeException e) {
+        if (e instanceof IdempotencyInProgressException) {
+            // a store that can only tell inside the caller's transaction (MariaDB) says the key is someone's claim
+            emit(IdempotencyEvent.Type.REJECTED, plan, key, null);
+            throw e;
+        }
         emit(IdempotencyEvent.Type.STORE_ERROR, plan, key, e);
         if (e instanceof IdempotencyStoreException s) {
             return s;
