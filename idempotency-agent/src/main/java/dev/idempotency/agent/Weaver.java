@@ -67,6 +67,7 @@ final class Weaver {
         }
         readAgent(module);
         log.instrumented(internalName.replace('/', '.'), woven.methods(), loaded);
+        dev.idempotency.internal.Protection.instrumented(loader, internalName.replace('/', '.'));
         return woven.classFile();
     }
 

@@ -33,6 +33,18 @@ public final class Idempotency {
         return IdempotencyRuntime.PROCESS_WIDE;
     }
 
+    /**
+     * Whether calls of this {@code @Idempotent} method go through the runtime: true when its class was woven by the
+     * aspect (compile or load time) or instrumented by the agent; false when it runs unprotected (built without the
+     * weaving plugin and started without the agent). One line for an application's own tests:
+     * {@code assertTrue(Idempotency.isProtected(Payments.class.getMethod("pay", PayRequest.class)))}.
+     *
+     * @throws IllegalArgumentException if the method is not annotated {@code @Idempotent}
+     */
+    public static boolean isProtected(java.lang.reflect.Method method) {
+        return dev.idempotency.internal.Protection.of(method) != null;
+    }
+
     /** Closes the runtime; the next call builds a new one from the environment. */
     public static void reset() {
         IdempotencyEngine.reset();

@@ -223,6 +223,16 @@ public abstract class SemanticsSuite {
         assertThat(service.runs("later")).isEqualTo(1);
     }
 
+    // ---- an application can prove that its methods are protected ----
+
+    @Test
+    void theRouteUnderTestProtectsTheServicesMethods() throws Exception {
+        assertThat(Idempotency.isProtected(ConformanceService.class.getMethod("text", String.class, String.class)))
+                .as("woven or instrumented").isTrue();
+        assertThatThrownBy(() -> Idempotency.isProtected(ConformanceService.class.getMethod("totalRuns")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not annotated @Idempotent");
+    }
+
     // ---- the runtime is replaced while calls run ----
 
     @Test
