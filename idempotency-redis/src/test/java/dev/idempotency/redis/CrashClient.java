@@ -126,8 +126,8 @@ public final class CrashClient {
                 throw new IllegalStateException("calls did not finish within 110 s");
             }
             List<String> lines = new ArrayList<>(results);
-            unexpected.forEach(u -> lines.add("E " + u));
             Files.write(Path.of(args[10]), lines, StandardCharsets.UTF_8);
+            unexpected.forEach(u -> out.println("UNEXPECTED " + u));
             out.println("FINISHED");
             // stay up, with the runtime and its pending completions, until the parent has seen every record completed
             Path stop = Path.of(go + ".stop");

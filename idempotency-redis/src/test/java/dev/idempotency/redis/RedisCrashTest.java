@@ -50,6 +50,7 @@ class RedisCrashTest {
             System.out.println("redis crash (woven): " + figures);
             assertThat(figures.twice()).as("keys run more than once; " + figures).isEmpty();
             assertThat(figures.runsPerKey()).as("every key ran").hasSize(KEYS);
+            assertThat(figures.wrongResults()).as("keys whose callers got another result than the run's").isEmpty();
             assertThat(figures.storeErrors()).as("the clients met the outage").isPositive();
             assertThat(figures.storeErrorEvents()).as("STORE_ERROR events").isPositive();
         }
