@@ -27,7 +27,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * of the body appends its key to the executions file before it returns, so the parent counts runs across JVMs.
  *
  * <pre>
- * CrashClient &lt;storeUri&gt; &lt;lease&gt; &lt;jvmId&gt; &lt;jvmIndex&gt; &lt;jvms&gt; &lt;keys&gt; &lt;threads&gt; &lt;bodyMillis&gt; &lt;goFile&gt; &lt;executionsFile&gt; &lt;resultsFile&gt;
+ * CrashClient &lt;storeUri&gt; &lt;lease&gt; &lt;jvmId&gt; &lt;jvmIndex&gt; &lt;jvms&gt; &lt;keys&gt; &lt;threads&gt; &lt;bodyMillis&gt;
+ *     &lt;goFile&gt; &lt;executionsFile&gt; &lt;resultsFile&gt;
  * </pre>
  * It prints {@code READY} when warmed up, {@code FINISHED} when every key has returned, and then, once the parent
  * creates {@code <goFile>.stop}, {@code DONE calls=… storeErrors=… inProgress=… storeErrorEvents=…}: until then it keeps

@@ -171,14 +171,30 @@ final class CrashRun {
             }
             Map<String, Integer> runsPerKey = new HashMap<>();
             Map<String, String> executor = new HashMap<>();
+            Map<String, List<String>> where = new HashMap<>();
             for (int j = 0; j < jvms; j++) {
-                for (String key : Files.readAllLines(dir.resolve("jvm-" + j + ".runs"), StandardCharsets.UTF_8)) {
+                List<String> runLines = Files.readAllLines(dir.resolve("jvm-" + j + ".runs"), StandardCharsets.UTF_8);
+                for (int line = 0; line < runLines.size(); line++) {
+                    String key = runLines.get(line);
                     if (!key.startsWith("warm-up")) {
+                        where.computeIfAbsent(key, k -> new ArrayList<>()).add("jvm-" + j + " run #" + line);
                         runsPerKey.merge(key, 1, Integer::sum);
                         executor.put(key, "jvm-" + j);
                     }
                 }
             }
+            runsPerKey.forEach((k, n) -> {
+                if (n > 1) {
+                    System.out.println("ran " + n + " times: " + k + " " + where.get(k));
+                    for (int j = 0; j < jvms; j++) {
+                        for (String line : read(logs.get(j)).split("\n")) {
+                            if (line.contains("'" + k + "'")) {
+                                System.out.println("  jvm-" + j + ": " + line);
+                            }
+                        }
+                    }
+                }
+            });
             Map<String, Set<String>> results = new HashMap<>();
             for (int j = 0; j < jvms; j++) {
                 List<String> lines = Files.readAllLines(dir.resolve("jvm-" + j + ".results"), StandardCharsets.UTF_8);
