@@ -103,6 +103,9 @@ public final class RedisStore implements IdempotencyStore {
             this.durableReplicas = b.durableReplicas;
             this.durableTimeoutMillis = b.durableTimeout.toMillis();
             this.durableByWaitAof = atLeast(serverVersion, 7, 2);
+            if (durableReplicas > 0 && !ownsClient && !(opened instanceof RedisClusterClient)) {
+                checkPipelinesOnOneConnection(opened);
+            }
             loadScripts(opened);
         } catch (RuntimeException e) {
             if (ownsClient && opened != null) {
@@ -215,6 +218,22 @@ public final class RedisStore implements IdempotencyStore {
     private Response<?> waitForReplicas(Pipeline pipeline) {
         return durableByWaitAof ? pipeline.waitAOF(0, durableReplicas, durableTimeoutMillis)
                 : pipeline.waitReplicas(durableReplicas, durableTimeoutMillis);
+    }
+
+    /** Durable completion pipelines the wait with the write on one connection: an application's client must too. */
+    private static void checkPipelinesOnOneConnection(UnifiedJedis client) {
+        try (AutoCloseable pipeline = client.pipelined()) {
+            if (!(pipeline instanceof Pipeline)) {
+                throw new IdempotencyConfigurationException("durableCompletion needs a client whose pipelines run on"
+                        + " one connection (a standalone or Sentinel client, or the store's own cluster client), but"
+                        + " the application's " + client.getClass().getSimpleName() + " gives a "
+                        + pipeline.getClass().getSimpleName(), null, null);
+            }
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** A pipeline on one connection to the master that holds the key. */
@@ -583,7 +602,8 @@ public final class RedisStore implements IdempotencyStore {
          * {@code rediss://…} (TLS), {@code redis-sentinel://host:port[,host:port…]/masterName},
          * {@code redis-cluster://host:port[,host:port…]}, each with optional query parameters
          * {@code connectTimeout}, {@code socketTimeout}, {@code poolSize}, {@code poolTimeout}, {@code keyPrefix},
-         * {@code clientName}, {@code durableCompletion}, {@code durableCompletionTimeout}; for Sentinel also {@code database}, {@code ssl}, {@code sentinelUser},
+         * {@code clientName}, {@code durableCompletion}, {@code durableCompletionTimeout}; for Sentinel also
+         * {@code database}, {@code ssl}, {@code sentinelUser},
          * {@code sentinelPassword}; for Cluster also {@code ssl}.
          */
         public Builder uri(String uri) {

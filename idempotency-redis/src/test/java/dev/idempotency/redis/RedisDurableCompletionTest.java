@@ -80,6 +80,23 @@ class RedisDurableCompletionTest {
     }
 
     @Test
+    void onAClusterTheWaitGoesToTheKeysMasterOnTheConnectionOfTheWrite() {
+        try (RedisCluster cluster = RedisCluster.start(7191);
+                RedisStore store = RedisStore.create(cluster.uri()
+                        + "?durableCompletion=1&durableCompletionTimeout=100ms")) {
+            // masters without replicas: every completion is recorded, and short of its replica
+            for (int i = 0; i < 6; i++) {
+                String key = "cluster-" + i;
+                assertThat(store.claim("ns", key, "o", "fp", Duration.ofSeconds(30)))
+                        .isEqualTo(ClaimResult.CLAIMED);
+                assertThat(store.complete("ns", key, "o", Outcome.value("1"), Duration.ofMinutes(5))).isTrue();
+                assertThat(store.read("ns", key).isCompleted()).isTrue();
+            }
+            assertThat(store.completionsShortOfReplicas()).isEqualTo(6);
+        }
+    }
+
+    @Test
     void badSettingsAreRefusedWithTheirValue() {
         assertThatThrownBy(() -> RedisStore.builder().durableCompletion(-1))
                 .isInstanceOf(IdempotencyConfigurationException.class).hasMessageContaining("but was -1");
