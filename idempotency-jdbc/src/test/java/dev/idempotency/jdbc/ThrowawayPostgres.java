@@ -99,6 +99,26 @@ final class ThrowawayPostgres implements AutoCloseable {
                 "stop"), 90);
     }
 
+    /**
+     * {@code kill -9} of the postmaster and then of every process it had started, as a crash of the machine would
+     * leave it (no checkpoint, no goodbye to clients); {@link #startServer} recovers from the WAL.
+     */
+    void killWithSigkill() throws IOException, InterruptedException {
+        long pid = Long.parseLong(Files.readAllLines(data.resolve("postmaster.pid"), StandardCharsets.US_ASCII).get(0)
+                .trim());
+        ProcessHandle postmaster = ProcessHandle.of(pid).orElseThrow(() -> new IOException("no postmaster " + pid));
+        List<ProcessHandle> children = postmaster.children().toList();
+        postmaster.destroyForcibly();
+        children.forEach(ProcessHandle::destroyForcibly);
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while ((postmaster.isAlive() || children.stream().anyMatch(ProcessHandle::isAlive)) && System.nanoTime() < end) {
+            Thread.sleep(10);
+        }
+        if (postmaster.isAlive()) {
+            throw new IOException("the postmaster " + pid + " survived kill -9");
+        }
+    }
+
     @Override
     public void close() {
         try {

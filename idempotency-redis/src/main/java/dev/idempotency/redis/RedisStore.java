@@ -13,7 +13,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import redis.clients.jedis.BuilderFactory;
 import redis.clients.jedis.CommandArguments;
 import redis.clients.jedis.CommandObject;
@@ -22,16 +25,21 @@ import redis.clients.jedis.ConnectionPool;
 import redis.clients.jedis.ConnectionPoolConfig;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.Pipeline;
 import redis.clients.jedis.Protocol;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.RedisClusterClient;
 import redis.clients.jedis.RedisSentinelClient;
+import redis.clients.jedis.Response;
 import redis.clients.jedis.SslOptions;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisClusterOperationException;
 import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisDataException;
+import redis.clients.jedis.exceptions.JedisNoScriptException;
 import redis.clients.jedis.params.SetParams;
+import redis.clients.jedis.util.JedisClusterCRC16;
+import redis.clients.jedis.util.KeyValue;
 
 /**
  * The Redis store, on one server, behind Sentinel, or on a Cluster, through Jedis's pooled clients
@@ -62,9 +70,12 @@ public final class RedisStore implements IdempotencyStore {
     public static final int DEFAULT_POOL_SIZE = 16;
     public static final Duration DEFAULT_POOL_TIMEOUT = Duration.ofSeconds(2);
     public static final String DEFAULT_CLIENT_NAME = "idempotency";
+    /** How long a durable completion waits for its replicas, unless told otherwise. */
+    public static final Duration DEFAULT_DURABLE_COMPLETION_TIMEOUT = Duration.ofSeconds(1);
 
     private static final System.Logger LOG = System.getLogger("dev.idempotency.redis");
     private static final long MAX_EXPIRY_MILLIS = Duration.ofDays(365L * 100).toMillis();
+    private static final long SHORT_REPORT_EVERY_NANOS = TimeUnit.SECONDS.toNanos(10);
 
     private final UnifiedJedis client;
     private final boolean ownsClient;
@@ -73,6 +84,12 @@ public final class RedisStore implements IdempotencyStore {
     private final String serverVersion;
     private volatile boolean claimBySetGet;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final int durableReplicas;
+    private final long durableTimeoutMillis;
+    private final boolean durableByWaitAof;
+    private final LongAdder shortOfReplicas = new LongAdder();
+    private final AtomicLong shortReportedAt = new AtomicLong(System.nanoTime() - SHORT_REPORT_EVERY_NANOS);
+    private final AtomicLong shortSinceReport = new AtomicLong();
 
     private RedisStore(Builder b) {
         this.keys = new KeyLayout(b.keyPrefix);
@@ -83,6 +100,12 @@ public final class RedisStore implements IdempotencyStore {
             opened = ownsClient ? open(b) : b.client;
             this.serverVersion = lowestServerVersion(opened);
             this.claimBySetGet = !b.claimByScript && atLeast(serverVersion, 7, 0);
+            this.durableReplicas = b.durableReplicas;
+            this.durableTimeoutMillis = b.durableTimeout.toMillis();
+            this.durableByWaitAof = atLeast(serverVersion, 7, 2);
+            if (durableReplicas > 0 && !ownsClient && !(opened instanceof RedisClusterClient)) {
+                checkPipelinesOnOneConnection(opened);
+            }
             loadScripts(opened);
         } catch (RuntimeException e) {
             if (ownsClient && opened != null) {
@@ -148,7 +171,99 @@ public final class RedisStore implements IdempotencyStore {
         byte[] redisKey = keys.key(namespace, key);
         List<byte[]> args = List.of(RecordCodec.ownerPrefix(owner), RecordCodec.COMPLETED,
                 RecordCodec.outcomeTail(outcome), number(millis("ttl", ttl)));
+        if (durableReplicas > 0) {
+            return completeDurably(namespace, key, redisKey, args);
+        }
         return script(LuaScript.COMPLETE, "complete", namespace, key, redisKey, args);
+    }
+
+    /**
+     * The complete script, then {@code WAITAOF 0 N timeout} (Redis 7.2+: N replicas have the record in their AOF) or
+     * {@code WAIT N timeout} (N replicas have received it), pipelined on one connection, since both wait for the
+     * writes of their own connection. The caller gets its result only after that, so a failover that promotes an
+     * acknowledging replica keeps the record. Fewer acknowledgements in time leave the record on the master only:
+     * still recorded (the method never runs twice because of it), reported as a warning and counted
+     * ({@link #completionsShortOfReplicas}).
+     */
+    private boolean completeDurably(String namespace, String key, byte[] redisKey, List<byte[]> args) {
+        Object reply;
+        long acknowledged;
+        try (Pipeline pipeline = pipelineFor(redisKey)) {
+            Response<Object> completed = pipeline.evalsha(LuaScript.COMPLETE.shaBytes, List.of(redisKey), args);
+            Response<?> waited = waitForReplicas(pipeline);
+            pipeline.sync();
+            try {
+                reply = completed.get();
+            } catch (JedisNoScriptException e) {
+                completed = pipeline.eval(LuaScript.COMPLETE.sourceBytes, List.of(redisKey), args);
+                waited = waitForReplicas(pipeline);
+                pipeline.sync();
+                reply = completed.get();
+            }
+            acknowledged = waited.get() instanceof KeyValue<?, ?> aof ? (Long) aof.getValue() : (Long) waited.get();
+        } catch (RuntimeException e) {
+            throw failure("complete", namespace, key, redisKey, e);
+        }
+        if (!(reply instanceof Long n && (n == 0 || n == 1))) {
+            throw new IdempotencyStoreException("Redis " + server + " answered the complete of key '" + key
+                    + "' (namespace " + namespace + ", Redis key '" + text(redisKey) + "') with " + reply
+                    + " instead of 0 or 1", namespace, key);
+        }
+        if (n == 1 && acknowledged < durableReplicas) {
+            shortOfReplicas(namespace, key, acknowledged);
+        }
+        return n == 1;
+    }
+
+    private Response<?> waitForReplicas(Pipeline pipeline) {
+        return durableByWaitAof ? pipeline.waitAOF(0, durableReplicas, durableTimeoutMillis)
+                : pipeline.waitReplicas(durableReplicas, durableTimeoutMillis);
+    }
+
+    /** Durable completion pipelines the wait with the write on one connection: an application's client must too. */
+    private static void checkPipelinesOnOneConnection(UnifiedJedis client) {
+        try (AutoCloseable pipeline = client.pipelined()) {
+            if (!(pipeline instanceof Pipeline)) {
+                throw new IdempotencyConfigurationException("durableCompletion needs a client whose pipelines run on"
+                        + " one connection (a standalone or Sentinel client, or the store's own cluster client), but"
+                        + " the application's " + client.getClass().getSimpleName() + " gives a "
+                        + pipeline.getClass().getSimpleName(), null, null);
+            }
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A pipeline on one connection to the master that holds the key. */
+    private Pipeline pipelineFor(byte[] redisKey) {
+        if (client instanceof RedisClusterClient cluster) {
+            return new Pipeline(cluster.getConnectionFromSlot(JedisClusterCRC16.getSlot(redisKey)), true);
+        }
+        return (Pipeline) client.pipelined();
+    }
+
+    private void shortOfReplicas(String namespace, String key, long acknowledged) {
+        shortOfReplicas.increment();
+        shortSinceReport.incrementAndGet();
+        long now = System.nanoTime();
+        long last = shortReportedAt.get();
+        if (now - last >= SHORT_REPORT_EVERY_NANOS && shortReportedAt.compareAndSet(last, now)) {
+            LOG.log(System.Logger.Level.WARNING, "idempotency: key '" + key + "' (namespace " + namespace
+                    + ") is recorded on the master of " + currentServer() + ", but only " + acknowledged + " of "
+                    + durableReplicas + " replicas acknowledged it within " + durableTimeoutMillis + " ms ("
+                    + shortSinceReport.getAndSet(0) + " completions short of their replicas since the last report);"
+                    + " a failover before they catch up can lose such a record, and its key can then run again");
+        }
+    }
+
+    /**
+     * Completions recorded on the master that fewer than {@code durableCompletion} replicas acknowledged in time,
+     * since the store started; 0 when the option is off. For a metric or an alert.
+     */
+    public long completionsShortOfReplicas() {
+        return shortOfReplicas.sum();
     }
 
     @Override
@@ -475,6 +590,8 @@ public final class RedisStore implements IdempotencyStore {
         private int poolSize = DEFAULT_POOL_SIZE;
         private Duration poolTimeout = DEFAULT_POOL_TIMEOUT;
         private String clientName = DEFAULT_CLIENT_NAME;
+        private int durableReplicas;
+        private Duration durableTimeout = DEFAULT_DURABLE_COMPLETION_TIMEOUT;
         boolean claimByScript;
 
         private Builder() {
@@ -485,7 +602,8 @@ public final class RedisStore implements IdempotencyStore {
          * {@code rediss://…} (TLS), {@code redis-sentinel://host:port[,host:port…]/masterName},
          * {@code redis-cluster://host:port[,host:port…]}, each with optional query parameters
          * {@code connectTimeout}, {@code socketTimeout}, {@code poolSize}, {@code poolTimeout}, {@code keyPrefix},
-         * {@code clientName}; for Sentinel also {@code database}, {@code ssl}, {@code sentinelUser},
+         * {@code clientName}, {@code durableCompletion}, {@code durableCompletionTimeout}; for Sentinel also
+         * {@code database}, {@code ssl}, {@code sentinelUser},
          * {@code sentinelPassword}; for Cluster also {@code ssl}.
          */
         public Builder uri(String uri) {
@@ -617,10 +735,40 @@ public final class RedisStore implements IdempotencyStore {
             return this;
         }
 
+        /**
+         * Durable completion, for Redis with replicas (Sentinel, Cluster): a completed record is acknowledged by
+         * {@code replicas} replicas before the call returns its result ({@code WAIT}, or {@code WAITAOF} on Redis
+         * 7.2+, which counts replicas that wrote it to their AOF: give them {@code appendonly yes}), so a failover
+         * that promotes one of them keeps it. Costs one wait for replication per first execution, none per replay.
+         * If fewer acknowledge within {@link #durableCompletionTimeout}, the record stays written on the master and
+         * the call returns as usual: a warning is logged (at most every 10 s) and
+         * {@link RedisStore#completionsShortOfReplicas} counts it. Default 0: off. URI: {@code durableCompletion=1}.
+         */
+        public Builder durableCompletion(int replicas) {
+            if (replicas < 0 || replicas > 100) {
+                throw bad("durableCompletion must be from 0 (off) to 100 replicas, but was " + replicas);
+            }
+            this.durableReplicas = replicas;
+            return this;
+        }
+
+        /**
+         * How long a durable completion waits for its replicas; must be shorter than the socket timeout. Default
+         * 1 s. URI: {@code durableCompletionTimeout=500ms}.
+         */
+        public Builder durableCompletionTimeout(Duration timeout) {
+            this.durableTimeout = timeout("durableCompletionTimeout", timeout);
+            return this;
+        }
+
         /** Opens the pools, learns the server version and loads the scripts; fails if no server answers. */
         public RedisStore build() {
             if (mode == null && client == null) {
                 throw bad("no Redis given: call uri(…), standalone(…), sentinel(…), cluster(…) or client(…)");
+            }
+            if (durableReplicas > 0 && durableTimeout.compareTo(socketTimeout) >= 0) {
+                throw bad("durableCompletionTimeout (" + durableTimeout + ") must be shorter than socketTimeout ("
+                        + socketTimeout + "), which bounds the wait for the replicas' answer");
             }
             if (mode == Mode.CLUSTER && database != 0) {
                 throw bad("Redis Cluster has only database 0, but database was " + database);

@@ -36,7 +36,7 @@ final class RedisUris {
             + " redis-sentinel://host:port[,host:port…]/masterName, redis-cluster://host:port[,host:port…]";
 
     private static final List<String> COMMON = List.of("connectTimeout", "socketTimeout", "poolSize", "poolTimeout",
-            "keyPrefix", "clientName");
+            "keyPrefix", "clientName", "durableCompletion", "durableCompletionTimeout");
 
     private RedisUris() {
     }
@@ -172,6 +172,8 @@ final class RedisUris {
             case "poolSize" -> b.poolSize(number(name, value));
             case "keyPrefix" -> b.keyPrefix(value);
             case "clientName" -> b.clientName(value);
+            case "durableCompletion" -> b.durableCompletion(number(name, value));
+            case "durableCompletionTimeout" -> b.durableCompletionTimeout(duration(name, value));
             case "database" -> b.database(number(name, value));
             case "ssl" -> b.ssl(bool(name, value));
             case "sentinelUser" -> b.sentinelUser(value.isEmpty() ? null : value);

@@ -60,6 +60,16 @@ final class RedisNode implements AutoCloseable {
         return node;
     }
 
+    /**
+     * A server that keeps what it acknowledges: AOF with {@code appendfsync always}, in its dir, so that a server
+     * killed with SIGKILL and {@link #restart restarted} on the same port and dir has every write it answered.
+     */
+    static RedisNode startDurable(int port, String... extra) {
+        List<String> args = new ArrayList<>(List.of("--appendonly", "yes", "--appendfsync", "always"));
+        args.addAll(List.of(extra));
+        return start(port, args.toArray(String[]::new));
+    }
+
     /** A sentinel on {@code port} with the given configuration lines (port, bind and dir are added). */
     static RedisNode sentinel(int port, String... config) {
         Path dir = tempDir("sentinel-" + port + "-");

@@ -17,11 +17,18 @@ final class RedisSentinels implements AutoCloseable {
     final List<RedisNode> sentinels = new ArrayList<>();
 
     static RedisSentinels start(int firstDataPort, int firstSentinelPort) {
+        return start(firstDataPort, firstSentinelPort, new String[0]);
+    }
+
+    /** The same, with {@code dataNodeArgs} (e.g. {@code --min-replicas-to-write 1}) for master and replica. */
+    static RedisSentinels start(int firstDataPort, int firstSentinelPort, String... dataNodeArgs) {
         RedisSentinels env = new RedisSentinels();
         try {
             int[] data = RedisNode.freePorts(firstDataPort, 2, false);
-            env.master = RedisNode.start(data[0]);
-            env.replica = RedisNode.start(data[1], "--replicaof", "127.0.0.1", String.valueOf(data[0]));
+            env.master = RedisNode.start(data[0], dataNodeArgs);
+            List<String> replicaArgs = new ArrayList<>(List.of(dataNodeArgs));
+            replicaArgs.addAll(List.of("--replicaof", "127.0.0.1", String.valueOf(data[0])));
+            env.replica = RedisNode.start(data[1], replicaArgs.toArray(String[]::new));
             RedisNode.await("the replica to sync", Duration.ofSeconds(30), () -> {
                 try (Jedis jedis = env.replica.jedis()) {
                     return jedis.info("replication").contains("master_link_status:up");

@@ -40,7 +40,8 @@ import redis.clients.jedis.params.SetParams;
  *       check, decoding; {@code replay_rawSetNx}: one existing key, over and over ({@code SET … NX PX}, nil).</li>
  * </ul>
  *
- * Run it through {@link RedisThroughput}, which runs it at 1, 8 and 32 threads and prints the ratios. Every variant
+ * Run it through {@link RedisThroughput}, which runs it at 1, 8 and 32 threads and prints the ratios. With
+ * {@code -p durableCompletion=0,1} on a server with a replica, the same run measures what durable completion costs. Every variant
  * checks itself: the service must be woven, a woven first execution must run the body once per key, a replay never,
  * and a raw SET NX must answer OK for a fresh key and nil for the existing one.
  */
@@ -67,6 +68,12 @@ public class RedisCallBenchmark {
         /** Connections per pool, for the store and for the raw client alike. */
         @Param("32")
         public int poolSize;
+        /**
+         * The store's {@code durableCompletion}: 0 (off) or the replicas each completion waits for ({@code WAIT});
+         * give the server that many replicas, e.g. {@code -p port=7201 -p durableCompletion=0,1}.
+         */
+        @Param("0")
+        public int durableCompletion;
 
         RedisStore store;
         RedisClient raw;
@@ -77,7 +84,7 @@ public class RedisCallBenchmark {
         public void open() {
             run = UUID.randomUUID().toString().substring(0, 8);
             store = RedisStore.create("redis://" + host + ":" + port + "?poolSize=" + poolSize + "&keyPrefix=bench:"
-                    + run + ":");
+                    + run + ":" + (durableCompletion > 0 ? "&durableCompletion=" + durableCompletion : ""));
             Idempotency.configure(IdempotencyConfig.builder().store(store).defaultTtl(TTL).build());
             ConnectionPoolConfig pool = new ConnectionPoolConfig();
             pool.setMaxTotal(poolSize);
@@ -89,8 +96,13 @@ public class RedisCallBenchmark {
 
         @TearDown(Level.Trial)
         public void close() {
+            long shortOfReplicas = store.completionsShortOfReplicas();
             Idempotency.reset();
             raw.close();
+            if (shortOfReplicas > 0) {
+                throw new IllegalStateException(shortOfReplicas + " completions were short of their " + durableCompletion
+                        + " replicas: the measurement includes timeouts; give the server its replicas");
+            }
         }
     }
 
