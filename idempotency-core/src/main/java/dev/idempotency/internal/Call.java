@@ -57,6 +57,8 @@ public final class Call {
             java.util.concurrent.atomic.AtomicIntegerFieldUpdater.newUpdater(Call.class, "ended");
     /** 1 once the caller is done with this call (see {@link IdempotencyEngine#inFlight}). */
     private volatile int ended;
+    /** The result is a future: its outcome is recorded when it completes, on whatever thread, never deferred. */
+    private volatile boolean async;
 
     /** The caller is done with this call: its engine may be closed once no call is in flight. Once only. */
     private void end() {
@@ -137,6 +139,8 @@ public final class Call {
             // The caller gets a future of ours that completes only after the record is stored (or the key given
             // up), so a caller that awaits it and retries at once finds the record, never the claim.
             CompletableFuture<Object> recorded = new CompletableFuture<>();
+            // whatever transaction the completing thread is in has nothing to do with this call
+            async = true;
             ((CompletionStage<?>) result).whenComplete((value, error) -> {
                 try {
                     if (error == null) {
@@ -209,6 +213,9 @@ public final class Call {
      * until then, so a retry meanwhile is told the key is in progress.
      */
     private boolean deferred(TransactionHooks.Ending ending) {
+        if (async) {
+            return false;
+        }
         try {
             return !engine.store.claimedInTransaction(plan.namespace, key, owner)
                     && TransactionHooks.defer(plan.context, ending);

@@ -57,61 +57,35 @@ public final class TransactionHooks {
         return SPRING.get(declaringClass).register(ending);
     }
 
-    /** An application's own transaction scope on one thread. */
-    public static final class Scope implements AutoCloseable {
-        private final Thread thread = Thread.currentThread();
+    /** How a transaction ended. */
+    public enum Outcome {
+        COMMITTED, ROLLED_BACK, UNKNOWN
+    }
+
+    /** An application's own transaction scope on one thread, opened and ended by {@code IdempotencyTransaction}. */
+    public static final class Scope {
         private final List<Ending> endings = new ArrayList<>();
-        private boolean committed;
-        private boolean closed;
 
         private Scope() {
         }
 
         public static Scope open() {
             if (SCOPES.get() != null) {
-                throw new IllegalStateException("an IdempotencyTransaction is already open on this thread; nest"
-                        + " nothing: close it after its commit or rollback first");
+                throw new IllegalStateException("IdempotencyTransaction.execute is already running on this thread;"
+                        + " transactions do not nest");
             }
             Scope scope = new Scope();
             SCOPES.set(scope);
             return scope;
         }
 
-        /** The transaction committed: outcomes are recorded now. */
-        public void committed() {
-            checkThread();
-            if (closed) {
-                throw new IllegalStateException("the IdempotencyTransaction is closed");
-            }
-            committed = true;
-            end(true);
-        }
-
-        /** Ends the scope; without {@link #committed()} before, the transaction is taken as rolled back. */
-        @Override
-        public void close() {
-            checkThread();
-            if (closed) {
-                return;
-            }
-            if (!committed) {
-                end(false);
-            }
-            closed = true;
+        /** Unbinds the scope from its thread, then records or gives up what waited for it. */
+        public void end(Outcome outcome) {
             SCOPES.remove();
-        }
-
-        private void end(boolean commit) {
             List<Ending> due = new ArrayList<>(endings);
             endings.clear();
             for (Ending ending : due) {
-                run(ending, commit ? 0 : 1);
-            }
-        }
-
-        private void checkThread() {
-            if (Thread.currentThread() != thread) {
-                throw new IllegalStateException("an IdempotencyTransaction is used on the thread that opened it only");
+                run(ending, outcome.ordinal());
             }
         }
     }

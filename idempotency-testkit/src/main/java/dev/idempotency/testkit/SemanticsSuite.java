@@ -257,27 +257,43 @@ public abstract class SemanticsSuite {
     @Test
     void insideATransactionTheOutcomeIsRecordedOnlyOnceItCommits() throws Exception {
         String id = fresh("tx-commit");
-        try (dev.idempotency.core.IdempotencyTransaction tx = dev.idempotency.core.IdempotencyTransaction.begin()) {
-            assertThat(service.text(id, "v")).isEqualTo("v#1");
+        String result = dev.idempotency.core.IdempotencyTransaction.execute(() -> {
+            String first = service.text(id, "v");
             // not committed yet: another caller must not replay a result that may still be rolled back
             assertThatThrownBy(() -> pool.submit(() -> service.text(id, "v")).get(10, TimeUnit.SECONDS))
                     .hasCauseInstanceOf(IdempotencyInProgressException.class);
-            tx.committed();
-        }
+            return first;
+        }, () -> { });
+        assertThat(result).isEqualTo("v#1");
         assertThat(service.text(id, "v")).isEqualTo("v#1");
         assertThat(service.runs("text")).isEqualTo(1);
     }
 
     @Test
-    void aTransactionThatRollsBackGivesTheKeyUpSoARetryRuns() {
+    void aTransactionWhoseWorkFailsGivesTheKeyUpSoARetryRuns() {
         String id = fresh("tx-rollback");
-        try (dev.idempotency.core.IdempotencyTransaction tx = dev.idempotency.core.IdempotencyTransaction.begin()) {
-            assertThat(service.text(id, "v")).isEqualTo("v#1");
-            // the commit fails (or the caller rolls back): committed() is never called
-        }
+        assertThatThrownBy(() -> dev.idempotency.core.IdempotencyTransaction.execute(() -> {
+            service.text(id, "v"); // ran, but the transaction's other work fails: it is rolled back
+            throw new IllegalStateException("the ledger write failed");
+        }, () -> { })).hasMessage("the ledger write failed");
         assertThat(service.text(id, "v")).as("the effect was rolled back: the retry runs").isEqualTo("v#2");
         assertThat(service.text(id, "v")).isEqualTo("v#2");
         assertThat(service.runs("text")).isEqualTo(2);
+    }
+
+    @Test
+    void aCommitThatFailsIsNeitherReplayedNorRunAgain() {
+        String id = fresh("tx-unknown");
+        assertThatThrownBy(() -> dev.idempotency.core.IdempotencyTransaction.execute(() -> service.text(id, "v"), () -> {
+            throw new java.sql.SQLException("connection lost during COMMIT");
+        })).hasMessageContaining("COMMIT");
+        assertThatThrownBy(() -> service.text(id, "v")).isInstanceOf(IdempotencyConfigurationException.class)
+                .hasMessageContaining("could not tell");
+        assertThat(service.runs("text")).isEqualTo(1);
+        // no scope is left on the thread: the next call outside a transaction records at once
+        String next = fresh("tx-after");
+        service.text(next, "w");
+        assertThat(service.text(next, "w")).isEqualTo("w#2");
     }
 
     // ---- exceptions ----
