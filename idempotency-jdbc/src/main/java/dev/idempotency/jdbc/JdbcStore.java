@@ -589,7 +589,23 @@ public final class JdbcStore implements IdempotencyStore {
      * lost before an answer other than a timeout. Only then may a runtime with failOpen run the method unprotected.
      */
     private static boolean unreachable(SQLException e) {
-        return e instanceof NoConnection ? !SqlErrors.isAuthorizationFailure(e) : SqlErrors.isUnreachable(e);
+        if (!(e instanceof NoConnection)) {
+            return SqlErrors.isUnreachable(e);
+        }
+        SQLException refused = (SQLException) e.getCause();
+        if (SqlErrors.isAuthorizationFailure(refused)) {
+            return false;
+        }
+        if (refused instanceof java.sql.SQLTransientConnectionException && refused.getCause() == null
+                && refused.getSQLState() == null) {
+            // a pool that timed out waiting for one of its own connections, with no failed connect behind it: the
+            // database answers, the pool is busy (a burst, slow calls); that is no reason to run unprotected
+            return false;
+        }
+        if (refused instanceof java.sql.SQLTransientConnectionException && refused.getCause() instanceof SQLException last) {
+            return SqlErrors.isUnreachable(last); // the pool's last failed connect says why
+        }
+        return true; // the driver could not connect
     }
 
     /** At most half the lease, at least 1 s (JDBC's unit), at most 30 s. */
