@@ -21,7 +21,29 @@ final class Json {
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .addModule(new com.fasterxml.jackson.databind.module.SimpleModule("no-class-names")
+                    .addDeserializer(Class.class, new NoClassNames()))
             .build();
+
+    /**
+     * Jackson reads a {@code Class} by loading and initialising the named class: a stored record must never do that
+     * (a remembered exception's {@code Class} property, say). Result types with one are refused at plan time.
+     */
+    @SuppressWarnings("rawtypes")
+    static final class NoClassNames extends com.fasterxml.jackson.databind.deser.std.StdDeserializer<Class> {
+        private static final long serialVersionUID = 1L;
+
+        NoClassNames() {
+            super(Class.class);
+        }
+
+        @Override
+        public Class deserialize(com.fasterxml.jackson.core.JsonParser parser,
+                                 com.fasterxml.jackson.databind.DeserializationContext context) throws java.io.IOException {
+            return (Class) context.handleUnexpectedToken(Class.class, parser.currentToken(), parser,
+                    "a stored record may not name a class to load");
+        }
+    }
 
     /** Fingerprints: a canonical form, properties and map entries in sorted order. */
     static final ObjectMapper CANONICAL = base()

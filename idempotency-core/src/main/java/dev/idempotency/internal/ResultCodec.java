@@ -245,6 +245,84 @@ final class ResultCodec {
                     + " has no constructor to decode with: add a no-argument constructor, make it a record, or"
                     + " compile with -parameters and annotate its constructor with @JsonCreator");
         }
+        if (deserializer instanceof BeanDeserializerBase) {
+            checkProperties(method, type, new java.util.HashSet<>());
+        }
+    }
+
+    /**
+     * Every property a replay would decode, at any depth, must come back as what the first caller got and must not let
+     * a stored record choose a class: {@code Object} (a BigDecimal would come back a Double), {@code Class} (a record
+     * could name any class to load), an abstract type without {@code @JsonTypeInfo}, or one under a JDK base type, are
+     * refused here, before the method runs, rather than fail every replay.
+     */
+    private static void checkProperties(Where where, JavaType owner, java.util.Set<JavaType> seen) {
+        if (!seen.add(owner)) {
+            return;
+        }
+        com.fasterxml.jackson.databind.DeserializationConfig config = Json.RESULTS.getDeserializationConfig();
+        com.fasterxml.jackson.databind.BeanDescription description = config.introspect(owner);
+        for (com.fasterxml.jackson.databind.introspect.BeanPropertyDefinition property : description.findProperties()) {
+            if (!property.couldDeserialize() && !property.hasConstructorParameter()) {
+                continue;
+            }
+            com.fasterxml.jackson.databind.introspect.AnnotatedMember member = property.getPrimaryMember();
+            boolean typed = member != null
+                    && config.getAnnotationIntrospector().findPolymorphicTypeInfo(config, member) != null;
+            checkPropertyType(where, owner, property.getName(), property.getPrimaryType(), typed, seen);
+        }
+    }
+
+    private static void checkPropertyType(Where where, JavaType owner, String name, JavaType type, boolean typed,
+                                          java.util.Set<JavaType> seen) {
+        if (type.isContainerType() || type.isReferenceType()) {
+            if (type.getKeyType() != null) {
+                checkPropertyType(where, owner, name, type.getKeyType(), false, seen);
+            }
+            if (type.getContentType() != null) {
+                checkPropertyType(where, owner, name, type.getContentType(), typed, seen);
+            }
+            return;
+        }
+        Class<?> raw = type.getRawClass();
+        String what = "property '" + name + "' of " + owner.getRawClass().getSimpleName();
+        if (raw == Object.class) {
+            throw unsupported(where, what + " is typed Object: a replay would read back whatever the JSON looks like"
+                    + " (a BigDecimal as a Double), not what the first caller got; declare its type");
+        }
+        if (raw == Class.class) {
+            throw unsupported(where, what + " is a Class: a stored record could name any class to load; store the"
+                    + " class name as a String and resolve it yourself");
+        }
+        if (raw.isPrimitive() || raw.isEnum() || raw.isArray() && raw.getComponentType().isPrimitive()) {
+            return;
+        }
+        boolean jdk = raw.getName().startsWith("java.") || raw.getName().startsWith("javax.");
+        boolean abstractType = raw.isInterface() || java.lang.reflect.Modifier.isAbstract(raw.getModifiers());
+        if (abstractType) {
+            com.fasterxml.jackson.databind.DeserializationConfig config = Json.RESULTS.getDeserializationConfig();
+            typed |= config.getAnnotationIntrospector().findPolymorphicTypeInfo(config,
+                    config.introspectClassAnnotations(type).getClassInfo()) != null;
+            if (!typed) {
+                if (jdk && Number.class.isAssignableFrom(raw)) {
+                    throw unsupported(where, what + " is typed " + raw.getSimpleName() + ": a replay would read back"
+                            + " whatever number type the JSON suggests; declare BigDecimal, long, …");
+                }
+                if (jdk && !Number.class.isAssignableFrom(raw)) {
+                    return; // JDK abstractions Jackson reads itself (CharSequence, TemporalAmount, …)
+                }
+                throw unsupported(where, what + " is of the abstract type " + raw.getName() + ", which cannot be"
+                        + " decoded without @JsonTypeInfo on it: declare a concrete type, or name its subtypes");
+            }
+            if (jdk) {
+                throw unsupported(where, what + " asks for class names under the JDK type " + raw.getName()
+                        + ", under which no class may be named: declare a base type of your own");
+            }
+            return;
+        }
+        if (!jdk) {
+            checkProperties(where, type, seen);
+        }
     }
 
     private static Class<?> erase(Type type) {
