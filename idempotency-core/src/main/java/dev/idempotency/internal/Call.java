@@ -318,10 +318,11 @@ public final class Call {
                 }
                 return false;
             }
-            engine.keeper.drop(hold);
+            boolean stillHeld = engine.keeper.drop(hold);
             LOG.log(System.Logger.Level.ERROR, "idempotency: " + plan.description + " ran for key '" + key
                     + "' (namespace " + plan.namespace + "), but its outcome could not be stored"
-                    + (engine.keeper.isHeld(hold) ? " and too many outcomes are already waiting for the store" : "")
+                    + (stillHeld ? " and too many outcomes are already waiting for the store (or the runtime closed)"
+                    : " and its claim was lost")
                     + ": " + e + "; once its lease ends, a retry runs it again", e);
             return true;
         }

@@ -47,7 +47,9 @@ final class PendingCompletions implements AutoCloseable {
             }, delay, TimeUnit.MILLISECONDS);
             return true;
         } catch (RejectedExecutionException closed) {
-            waiting.decrementAndGet();
+            if (attempt == 1) {
+                waiting.decrementAndGet(); // counted just above; a later attempt's task uncounts it when it returns
+            }
             return false;
         }
     }
@@ -57,8 +59,22 @@ final class PendingCompletions implements AutoCloseable {
         return waiting.get();
     }
 
+    /**
+     * Gives the outcomes still waiting one last attempt each (at most {@link #LAST_ATTEMPT_MILLIS} in all, and only if
+     * some wait), then stops: a graceful shutdown during a short outage still records what it can.
+     */
     @Override
     public void close() {
+        timer.shutdown(); // scheduled attempts still run; none is scheduled anew
+        if (waiting.get() > 0) {
+            try {
+                timer.awaitTermination(LAST_ATTEMPT_MILLIS, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         timer.shutdownNow();
     }
+
+    static final long LAST_ATTEMPT_MILLIS = 3_000;
 }
