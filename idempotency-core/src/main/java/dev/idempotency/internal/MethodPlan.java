@@ -192,6 +192,10 @@ public final class MethodPlan {
             if (Utf16.isControl(c)) {
                 throw badCharacter(key, i, "a control character");
             }
+            if (Utf16.isInvisible(c)) {
+                // bidi overrides, zero-width characters, line breaks: a key that reads as another in logs
+                throw badCharacter(key, i, "an invisible formatting or line-breaking character");
+            }
             if (Character.isHighSurrogate(c)) {
                 if (i + 1 < length && Character.isLowSurrogate(key.charAt(i + 1))) {
                     i++;
@@ -342,15 +346,34 @@ public final class MethodPlan {
     private Class<? extends Throwable>[] checkRemembered(Class<? extends Throwable>[] types) {
         for (Class<? extends Throwable> type : types) {
             if (type == Throwable.class || type == Exception.class || type == RuntimeException.class
-                    || type == Error.class) {
+                    || type == Error.class || isTransientKind(type)) {
                 throw new IdempotencyConfigurationException("@Idempotent(rememberExceptions = "
-                        + type.getSimpleName() + ".class) on " + description + ": too broad; it would remember"
+                        + type.getSimpleName() + ".class) on " + description + ": too broad or transient; it would remember"
                         + " transient failures (a timeout, a lost connection) as final answers, and let a stored record"
                         + " name any exception class on the classpath; name your business exceptions, e.g."
                         + " rememberExceptions = InsufficientFundsException.class", namespace, null);
             }
         }
         return types;
+    }
+
+    /**
+     * JDK failures that mean "try again" rather than "no": I/O, timeouts, SQL and network errors. Remembered, a
+     * blip would become the key's final answer.
+     */
+    private static boolean isTransientKind(Class<?> type) {
+        String name = type.getName();
+        if (!name.startsWith("java.") && !name.startsWith("javax.")) {
+            return false;
+        }
+        for (Class<?> t = type; t != null; t = t.getSuperclass()) {
+            String n = t.getName();
+            if (n.equals("java.io.IOException") || n.equals("java.io.UncheckedIOException")
+                    || n.equals("java.sql.SQLException") || n.endsWith("TimeoutException")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

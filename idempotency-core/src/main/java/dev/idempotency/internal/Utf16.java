@@ -37,7 +37,7 @@ final class Utf16 {
         int length = s.length();
         for (int i = 0; i < length; i++) {
             char c = s.charAt(i);
-            boolean bad = isControl(c);
+            boolean bad = isControl(c) || isInvisible(c);
             if (!bad && Character.isSurrogate(c)) {
                 boolean paired = Character.isHighSurrogate(c) ? i + 1 < length && Character.isLowSurrogate(s.charAt(i + 1))
                         : i > 0 && Character.isHighSurrogate(s.charAt(i - 1));
@@ -53,6 +53,16 @@ final class Utf16 {
             }
         }
         return sb == null ? s : sb.toString();
+    }
+
+    /** Format characters (bidi overrides, zero-width) and line or paragraph separators: text that hides in logs. */
+    static boolean isInvisible(char c) {
+        if (c < 0xAD) {
+            return false;
+        }
+        int category = Character.getType(c);
+        return category == Character.FORMAT || category == Character.LINE_SEPARATOR
+                || category == Character.PARAGRAPH_SEPARATOR;
     }
 
     /** C0 controls (tab, newline and NUL among them), DEL and the C1 controls. */

@@ -74,6 +74,16 @@ class RecordTrustTest {
         return id;
     }
 
+    @Idempotent(key = "#id", rememberExceptions = java.io.IOException.class)
+    public String transientIo(String id) {
+        return id;
+    }
+
+    @Idempotent(key = "#id", rememberExceptions = java.net.SocketTimeoutException.class)
+    public String transientTimeout(String id) {
+        return id;
+    }
+
     @Idempotent(key = "#id", rememberExceptions = Declined.class)
     public String declines(String id) {
         return id;
@@ -113,10 +123,10 @@ class RecordTrustTest {
 
     @Test
     void rememberingEveryExceptionIsRefusedAtPlanTime() throws Exception {
-        for (String name : new String[] {"tooBroad", "tooBroadToo"}) {
+        for (String name : new String[] {"tooBroad", "tooBroadToo", "transientIo", "transientTimeout"}) {
             IdempotencyConfigurationException failure = plan(name).failure();
             assertThat(failure).as(name).isNotNull();
-            assertThat(failure.getMessage()).contains("rememberExceptions").contains("too broad")
+            assertThat(failure.getMessage()).contains("rememberExceptions").contains("too broad or transient")
                     .contains("RecordTrustTest." + name + "(String)");
         }
         assertThat(plan("declines").failure()).isNull();
