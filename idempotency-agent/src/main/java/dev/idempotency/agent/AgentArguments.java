@@ -31,8 +31,12 @@ record AgentArguments(Map<String, String> settings, boolean debug) {
         for (String part : arguments.split(",", -1)) {
             int eq = part.indexOf('=');
             String candidate = eq > 0 ? part.substring(0, eq).trim() : null;
-            if (candidate != null && NAME.matcher(candidate).matches()) {
-                if (!SETTINGS.contains(candidate) && !candidate.equals(DEBUG)) {
+            boolean known = candidate != null && (SETTINGS.contains(candidate) || candidate.equals(DEBUG));
+            if (candidate != null && !known && "store".equals(name)) {
+                // inside the store URI, ",x=" may be part of a password: keep it in the value, never echo it
+                value.append(',').append(part);
+            } else if (candidate != null && NAME.matcher(candidate).matches()) {
+                if (!known) {
                     throw bad("unknown agent argument '" + candidate + "' in '" + StoreUris.redact(arguments)
                             + "' (known: store, ttl, lease, failOpen, maxResultSize, debug)");
                 }

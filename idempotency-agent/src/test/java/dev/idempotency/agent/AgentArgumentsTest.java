@@ -26,6 +26,12 @@ class AgentArgumentsTest {
     }
 
     @Test
+    void aPasswordHoldingCommaNameEqualsStaysInTheStoreUriAndIsNeverEchoed() {
+        assertThat(AgentArguments.parse("store=redis://:pa,ss=w0rd@127.0.0.1:6379,ttl=PT1M").settings())
+                .isEqualTo(Map.of("store", "redis://:pa,ss=w0rd@127.0.0.1:6379", "ttl", "PT1M"));
+    }
+
+    @Test
     void aCommaNotFollowedByANameBelongsToTheValue() {
         assertThat(AgentArguments.parse("store=redis-cluster://10.0.0.1:7000,10.0.0.2:7000,ttl=PT1M").settings())
                 .isEqualTo(Map.of("store", "redis-cluster://10.0.0.1:7000,10.0.0.2:7000", "ttl", "PT1M"));

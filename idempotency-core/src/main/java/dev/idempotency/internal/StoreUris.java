@@ -86,6 +86,16 @@ public final class StoreUris {
             int colon = uri.indexOf(':', start);
             int from = colon >= 0 && colon < at ? colon + 1 : start;
             java.util.Arrays.fill(secret, from, at, true);
+        } else if (authority < 0 && uri.startsWith("jdbc:")) {
+            // jdbc:oracle:thin:scott/tiger@host: user/password@ without "//"
+            int userAt = uri.lastIndexOf('@');
+            if (userAt > 0) {
+                int userStart = uri.lastIndexOf(':', userAt) + 1;
+                int slash = uri.indexOf('/', userStart);
+                if (slash > 0 && slash < userAt) {
+                    java.util.Arrays.fill(secret, slash + 1, userAt, true);
+                }
+            }
         }
         for (int eq = uri.indexOf('='); eq >= 0; eq = uri.indexOf('=', eq + 1)) {
             int nameStart = eq;
@@ -93,10 +103,7 @@ public final class StoreUris {
                 nameStart--;
             }
             if (isSecretName(uri.substring(nameStart, eq).toLowerCase(java.util.Locale.ROOT))) {
-                int end = eq + 1;
-                while (end < uri.length() && "&;,)".indexOf(uri.charAt(end)) < 0) {
-                    end++;
-                }
+                int end = secretEnd(uri, eq + 1);
                 java.util.Arrays.fill(secret, eq + 1, end, true);
             }
         }
@@ -109,6 +116,34 @@ public final class StoreUris {
             }
         }
         return out.toString();
+    }
+
+    /**
+     * Where a secret parameter's value ends: a {@code {…}}-quoted value (SQL Server) at its closing brace; otherwise at
+     * the next {@code &}, {@code ;}, {@code ,} or {@code )} that starts another {@code name=} (a separator followed by
+     * text without {@code =} is taken as part of the password, e.g. {@code password=ab&cd}).
+     */
+    private static int secretEnd(String uri, int start) {
+        if (start < uri.length() && uri.charAt(start) == '{') {
+            int close = uri.indexOf('}', start);
+            return close < 0 ? uri.length() : close + 1;
+        }
+        int end = start;
+        while (end < uri.length()) {
+            if ("&;,)".indexOf(uri.charAt(end)) >= 0) {
+                int next = end + 1;
+                int nextSeparator = next;
+                while (nextSeparator < uri.length() && "&;,)=".indexOf(uri.charAt(nextSeparator)) < 0) {
+                    nextSeparator++;
+                }
+                boolean startsParameter = nextSeparator < uri.length() && uri.charAt(nextSeparator) == '=';
+                if (startsParameter || uri.charAt(end) == ')' || next >= uri.length()) {
+                    return end;
+                }
+            }
+            end++;
+        }
+        return end;
     }
 
     private static boolean isNameChar(char c) {

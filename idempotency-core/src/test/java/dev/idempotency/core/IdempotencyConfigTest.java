@@ -137,6 +137,9 @@ class IdempotencyConfigTest {
                 {"jdbc:h2:mem:t;USER=sa;PASSWORD=pw;MODE=PostgreSQL", "jdbc:h2:mem:t;USER=sa;PASSWORD=***;MODE=PostgreSQL", "pw;"},
                 {"store=redis://app:pa/ss@host:6379,ttl=PT10M", "store=redis://app:***@host:6379,ttl=PT10M", "pa/ss"},
                 {"jdbc:postgresql://h/db?sslpassword=k3y&sslkey=/k", "jdbc:postgresql://h/db?sslpassword=***&sslkey=/k", "k3y"},
+                {"jdbc:sqlserver://h;user=u;password={a;b}x;encrypt=true", "jdbc:sqlserver://h;user=u;password=***x;encrypt=true", "a;b"},
+                {"jdbc:oracle:thin:scott/t1ger@db:1521/orcl", "jdbc:oracle:thin:scott/***@db:1521/orcl", "t1ger"},
+                {"jdbc:postgresql://h/db?password=ab&cd&ssl=true", "jdbc:postgresql://h/db?password=***&ssl=true", "cd"},
         };
         for (String[] c : cases) {
             assertThat(StoreUris.redact(c[0])).as(c[0]).isEqualTo(c[1]).doesNotContain(c[2]);
