@@ -185,10 +185,15 @@ class ForkedAgentIT {
         // the application started, and the method refused rather than ran unprotected
         assertThat(output).contains("threw dev.idempotency.IdempotencyConfigurationException").contains("runs=0");
 
-        String unknown = ForkedJvm.withAgent("store=memory:,tll=PT1M", List.of(), "calls");
+        String unknown = ForkedJvm.withAgent("ttl=PT5M,tll=PT1M", List.of(), "calls");
         assertThat(ForkedJvm.agentLines(unknown)).singleElement().asString()
                 .contains("unknown agent argument 'tll'");
         assertThat(unknown).contains("threw dev.idempotency.IdempotencyConfigurationException").contains("runs=0");
+
+        // after store=, ",name=" may be part of a password: it stays in the URI, which then fails as a whole
+        String inStore = ForkedJvm.withAgent("store=memory:,tll=PT1M", List.of(), "calls");
+        assertThat(ForkedJvm.agentLines(inStore).get(0)).contains("bad store URI 'memory:,tll=PT1M'");
+        assertThat(inStore).contains("threw dev.idempotency.IdempotencyConfigurationException").contains("runs=0");
     }
 
     @Test
