@@ -25,19 +25,23 @@ import java.util.UUID;
  *   <li>records, JavaBeans, enums and other value classes carry their runtime class name, so two records of one
  *       interface with equal components, or two enums' constants of the same name, never agree;</li>
  *   <li>records are written by their components, JavaBeans by the properties Jackson's bean introspection finds
- *       (getters, is-getters, public and annotated fields, {@code @JsonValue}), each value through this same writer,
- *       so a set inside a bean is sorted like a set anywhere else ({@link PayloadLayouts});</li>
+ *       going out or coming in ({@link PayloadLayouts}), each value through this same writer, so a set inside a bean
+ *       is sorted like a set anywhere else;</li>
+ *   <li>lists, deques and first-in-first-out queues are written in order, sets sorted, any other collection (a
+ *       priority queue, a map's values) sorted as a multiset;</li>
  *   <li>{@code BigDecimal}s are written without trailing zeros: {@code 1.0} and {@code 1.00} are one amount;</li>
  *   <li>an object with no readable state is refused ({@link UnreadablePayloadException}), never written as empty.</li>
  * </ul>
  *
  * <p>The first byte of a fingerprint's input is {@link #VERSION}: a change to this form changes every fingerprint, and
- * the version makes that explicit. Version 1 (no type names, decimals by scale, beans as Jackson's JSON) was unnamed.
+ * the version makes that explicit. Version 1 (no type names, decimals by scale, beans as Jackson's JSON) was unnamed;
+ * version 2 wrote beans by what Jackson writes out only, applications' {@code Number}s and {@code CharSequence}s by
+ * their text, a {@code Timestamp} without its nanoseconds and every non-set collection in iteration order.
  */
 final class CanonicalBytes {
 
     /** The form written here; bump it with every change that changes any payload's bytes. */
-    static final int VERSION = 2;
+    static final int VERSION = 3;
 
     private static final int MAX_DEPTH = 64;
 
@@ -90,7 +94,8 @@ final class CanonicalBytes {
             tag(b ? 'T' : 'F');
         } else if (value instanceof Record) {
             properties(value, depth);
-        } else if (value instanceof BigDecimal d) {
+        } else if (value.getClass() == BigDecimal.class) { // an application's subclass may hold more: a bean
+            BigDecimal d = (BigDecimal) value;
             tag('B');
             // numerically equal amounts agree: 1.0 = 1.00 = 1; every zero (0.00, 0E+3) is written as 0
             string((d.signum() == 0 ? BigDecimal.ZERO : d.stripTrailingZeros()).toString());
@@ -99,9 +104,9 @@ final class CanonicalBytes {
         } else if (value instanceof Double || value instanceof Float) {
             tag(value instanceof Double ? 'D' : 'f');
             int64(Double.doubleToLongBits(((Number) value).doubleValue()));
-        } else if (value instanceof BigInteger i) {
+        } else if (value.getClass() == BigInteger.class) {
             tag('G');
-            string(i.toString());
+            string(value.toString());
         } else if (value instanceof Character c) {
             tag('C');
             int64(c);
@@ -117,15 +122,8 @@ final class CanonicalBytes {
         } else if (value instanceof Optional<?> o) {
             tag('O');
             write(o.orElse(null), depth + 1);
-        } else if (value instanceof Set<?> set) {
-            tag('s');
-            sorted(set, depth);
-        } else if (value instanceof Collection<?> list) {
-            tag('L');
-            int32(list.size());
-            for (Object element : list) {
-                write(element, depth + 1);
-            }
+        } else if (value instanceof Collection<?> collection) {
+            collection(collection, depth);
         } else if (value instanceof Map<?, ?> map) {
             map(map, depth);
         } else if (value instanceof byte[] raw) {
@@ -172,6 +170,30 @@ final class CanonicalBytes {
                         t);
             }
             write(property, depth + 1);
+        }
+    }
+
+    /**
+     * A list, deque or first-in-first-out queue in its order; a set sorted; any other collection (a priority queue,
+     * whose iteration order is its heap's, a map's {@code values()}, an unmodifiable or synchronized view, which
+     * cannot tell what it wraps) sorted as a multiset, so that how it was filled does not matter.
+     */
+    private void collection(Collection<?> collection, int depth) {
+        if (collection instanceof List || collection instanceof java.util.Deque
+                || collection instanceof java.util.Queue && !(collection instanceof java.util.PriorityQueue
+                        || collection instanceof java.util.concurrent.PriorityBlockingQueue
+                        || collection instanceof java.util.concurrent.DelayQueue)) {
+            tag('L');
+            int32(collection.size());
+            for (Object element : collection) {
+                write(element, depth + 1);
+            }
+        } else if (collection instanceof Set) {
+            tag('s');
+            sorted(collection, depth);
+        } else {
+            tag('m');
+            sorted(collection, depth);
         }
     }
 

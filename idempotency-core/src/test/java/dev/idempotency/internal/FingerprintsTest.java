@@ -4,14 +4,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.PriorityQueue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.TreeMap;
 import java.util.Set;
 import java.util.UUID;
@@ -227,5 +233,191 @@ class FingerprintsTest {
         List<Object> cycle = new ArrayList<>();
         cycle.add(cycle);
         assertThatThrownBy(() -> fp(cycle)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("deeper");
+    }
+
+    // ---- an application's subclasses of JDK values ----
+
+    /** A money type that extends Number, whose text is the display amount (the currency is shown elsewhere). */
+    public static final class NumberMoney extends Number {
+        private final long cents;
+        private final String currency;
+
+        public NumberMoney(long cents, String currency) {
+            this.cents = cents;
+            this.currency = currency;
+        }
+
+        public String getCurrency() {
+            return currency;
+        }
+
+        @Override
+        public String toString() {
+            return cents / 100 + "." + String.format("%02d", cents % 100);
+        }
+
+        @Override
+        public int intValue() {
+            return (int) cents;
+        }
+
+        @Override
+        public long longValue() {
+            return cents;
+        }
+
+        @Override
+        public float floatValue() {
+            return cents;
+        }
+
+        @Override
+        public double doubleValue() {
+            return cents;
+        }
+    }
+
+    /** A BigDecimal that carries its currency (its amount has a getter: its creator takes it in by that name). */
+    public static final class DecimalMoney extends BigDecimal {
+        private final String currency;
+
+        public DecimalMoney(String amount, String currency) {
+            super(amount);
+            this.currency = currency;
+        }
+
+        public BigDecimal getAmount() {
+            return new BigDecimal(unscaledValue(), scale());
+        }
+
+        public String getCurrency() {
+            return currency;
+        }
+    }
+
+    /** A CharSequence with more state than its characters. */
+    public static final class Tagged implements CharSequence {
+        private final String text;
+        private final String tag;
+
+        public Tagged(String text, String tag) {
+            this.text = text;
+            this.tag = tag;
+        }
+
+        public String getTag() {
+            return tag;
+        }
+
+        @Override
+        public int length() {
+            return text.length();
+        }
+
+        @Override
+        public char charAt(int index) {
+            return text.charAt(index);
+        }
+
+        @Override
+        public CharSequence subSequence(int start, int end) {
+            return text.subSequence(start, end);
+        }
+
+        @Override
+        public String toString() {
+            return text;
+        }
+    }
+
+    @Test
+    void anApplicationsNumberOrCharSequenceIsWrittenByItsStateNotOnlyItsText() throws Exception {
+        assertThat(fp(new NumberMoney(1000, "EUR"))).isEqualTo(fp(new NumberMoney(1000, "EUR")))
+                .isNotEqualTo(fp(new NumberMoney(1000, "JPY"))).isNotEqualTo(fp(new NumberMoney(1001, "EUR")));
+        assertThat(fp(new DecimalMoney("10.0", "EUR"))).isEqualTo(fp(new DecimalMoney("10.00", "EUR")))
+                .isNotEqualTo(fp(new DecimalMoney("10", "JPY"))).isNotEqualTo(fp(new DecimalMoney("11", "EUR")))
+                .isNotEqualTo(fp(new BigDecimal("10")));
+        assertThat(fp(new Tagged("abc", "x"))).isEqualTo(fp(new Tagged("abc", "x")))
+                .isNotEqualTo(fp(new Tagged("abc", "y"))).isNotEqualTo(fp(new Tagged("abd", "x")));
+        // the JDK's own are still their text
+        assertThat(fp(new StringBuilder("x"))).isEqualTo(fp(new StringBuilder("x")));
+        assertThat(fp(new java.util.concurrent.atomic.AtomicLong(5))).isNotEqualTo(
+                fp(new java.util.concurrent.atomic.AtomicLong(6)));
+    }
+
+    @Test
+    void aTimestampKeepsItsNanosecondsAndOtherDatesTheirMilliseconds() throws Exception {
+        Timestamp a = Timestamp.valueOf("2024-01-01 00:00:00.000000001");
+        Timestamp b = Timestamp.valueOf("2024-01-01 00:00:00.000000002");
+        assertThat(a.getTime()).as("precondition").isEqualTo(b.getTime());
+        assertThat(fp(a)).isNotEqualTo(fp(b)).isEqualTo(fp(Timestamp.valueOf("2024-01-01 00:00:00.000000001")));
+        assertThat(fp(new java.sql.Date(86_400_000L))).isEqualTo(fp(new java.sql.Date(86_400_000L)))
+                .isNotEqualTo(fp(new java.sql.Date(86_400_001L))).isNotEqualTo(fp(new java.util.Date(86_400_000L)));
+        assertThat(fp(new java.sql.Time(1000))).isNotEqualTo(fp(new java.sql.Time(1001)));
+    }
+
+    // ---- collections ----
+
+    @Test
+    void collectionsWithoutAnOrderAgreeHoweverTheyWereFilled() throws Exception {
+        PriorityQueue<Integer> sorted = new PriorityQueue<>(List.of(1, 2, 3, 4, 5));
+        PriorityQueue<Integer> shuffled = new PriorityQueue<>();
+        for (int i : new int[] {5, 3, 4, 1, 2}) {
+            shuffled.add(i);
+        }
+        assertThat(new ArrayList<>(sorted)).as("precondition").isNotEqualTo(new ArrayList<>(shuffled));
+        assertThat(fp(sorted)).isEqualTo(fp(shuffled));
+
+        Map<String, Integer> small = new HashMap<>();
+        Map<String, Integer> big = new HashMap<>(1024);
+        for (String k : List.of("a", "q", "Aa", "BB", "zz", "k1", "k2")) {
+            small.put(k, k.hashCode());
+            big.put(k, k.hashCode());
+        }
+        assertThat(new ArrayList<>(small.values())).as("precondition").isNotEqualTo(new ArrayList<>(big.values()));
+        assertThat(fp(small.values())).isEqualTo(fp(big.values()));
+        assertThat(fp(Collections.unmodifiableCollection(small.keySet())))
+                .isEqualTo(fp(Collections.unmodifiableCollection(big.keySet())));
+
+        // a multiset: duplicates count, and it is not a set
+        assertThat(fp(new PriorityQueue<>(List.of(1, 1, 2)))).isNotEqualTo(fp(new PriorityQueue<>(List.of(1, 2, 2))))
+                .isNotEqualTo(fp(new PriorityQueue<>(List.of(1, 2))));
+        assertThat(fp(new PriorityQueue<>(List.of(1, 2)))).isNotEqualTo(fp(Set.of(1, 2)));
+    }
+
+    @Test
+    void listsDequesAndQueuesKeepTheirOrder() throws Exception {
+        assertThat(fp(new ArrayDeque<>(List.of(1, 2)))).isEqualTo(fp(new ArrayDeque<>(List.of(1, 2))))
+                .isNotEqualTo(fp(new ArrayDeque<>(List.of(2, 1))));
+        assertThat(fp(new ConcurrentLinkedQueue<>(List.of("a", "b"))))
+                .isNotEqualTo(fp(new ConcurrentLinkedQueue<>(List.of("b", "a"))));
+        assertThat(fp(new java.util.LinkedList<>(List.of(1, 2)))).isNotEqualTo(fp(new java.util.LinkedList<>(List.of(2, 1))));
+    }
+
+    // ---- what held under review ----
+
+    enum Op {
+        CREDIT { }, DEBIT
+    }
+
+    @Test
+    void valuesOfDifferentKindsDiffer() throws Exception {
+        assertThat(fp(new char[] {'a'})).isNotEqualTo(fp("a"));
+        assertThat(fp(1.0)).isNotEqualTo(fp(1));
+        assertThat(fp(BigInteger.ONE)).isNotEqualTo(fp(1L));
+        assertThat(fp(Map.of(1, "a"))).isNotEqualTo(fp(Map.of("1", "a")));
+        assertThat(fp(Op.CREDIT)).isNotEqualTo(fp(Op.DEBIT));
+        assertThat(fp(Float.NaN)).isNotEqualTo(fp(Double.NaN));
+        assertThat(fp(List.of(List.of("a"), "b"))).isNotEqualTo(fp(List.of("a", List.of("b"))));
+        assertThat(fp(Map.of("a", List.of()))).isNotEqualTo(fp(Map.of("a", Set.of())));
+        assertThat(fp(new StringBuilder("x"))).isNotEqualTo(fp("x"));
+        assertThat(fp("\uD800")).isNotEqualTo(fp("?"));
+    }
+
+    @Test
+    void equalValuesAgree() throws Exception {
+        assertThat(fp(new java.util.TreeSet<>(List.of("b", "a")))).isEqualTo(fp(new HashSet<>(List.of("a", "b"))));
+        assertThat(fp(1)).isEqualTo(fp(1L)); // numerically equal integers: acceptable
+        assertThat(fp(Double.NaN)).isEqualTo(fp(Double.longBitsToDouble(0x7ff8000000000001L)));
     }
 }

@@ -46,6 +46,29 @@ class PlanChecksTest {
     static final class Blob extends Shape {
     }
 
+    /** Takes its side in through a setter that keeps it under another name: nothing to read back. */
+    static final class Square extends Shape {
+        private int length;
+
+        public String getColour() {
+            return "red";
+        }
+
+        public void setSide(int side) {
+            this.length = side;
+        }
+    }
+
+    /** A request whose destination goes in through a setter and is stored under another name. */
+    public static class HiddenTo {
+        public String id;
+        private String destination;
+
+        public void setTo(String to) {
+            this.destination = to;
+        }
+    }
+
     @SuppressWarnings("unused")
     static class Annotated {
         @Idempotent(key = "#id")
@@ -75,6 +98,16 @@ class PlanChecksTest {
 
         @Idempotent(key = "#id", fingerprint = "none")
         String opaqueSwitchedOff(String id, Opaque to) {
+            return "";
+        }
+
+        @Idempotent(key = "#id")
+        String hiddenTo(String id, HiddenTo req) {
+            return "";
+        }
+
+        @Idempotent(key = "#id", fingerprint = "#req")
+        String hiddenToExpression(String id, HiddenTo req) {
             return "";
         }
 
@@ -176,6 +209,20 @@ class PlanChecksTest {
         assertThat(plan("opaqueTerm").failure()).isNotNull()
                 .hasMessageContaining("fingerprint = \"#id + #to\"").hasMessageContaining(Opaque.class.getName());
         assertThat(plan("opaqueSwitchedOff").failure()).isNull();
+    }
+
+    @Test
+    void aPropertyThatGoesInButCannotBeReadBackFailsThePlanNamingIt() {
+        assertThat(plan("hiddenTo").failure()).isNotNull()
+                .hasMessageContaining("#req").hasMessageContaining(HiddenTo.class.getName())
+                .hasMessageContaining("'to'").hasMessageContaining("setter setTo")
+                .hasMessageContaining("fingerprint = \"none\"");
+        assertThat(plan("hiddenToExpression").failure()).isNotNull()
+                .hasMessageContaining("fingerprint = \"#req\"").hasMessageContaining("'to'");
+        MethodPlan shape = plan("shape");
+        assertThatThrownBy(() -> shape.fingerprint(new Object[] {"k", new Square()}, "k", false))
+                .isInstanceOf(IdempotencyConfigurationException.class)
+                .hasMessageContaining(Square.class.getName()).hasMessageContaining("'side'");
     }
 
     @Test
