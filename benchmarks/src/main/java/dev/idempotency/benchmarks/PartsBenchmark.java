@@ -81,8 +81,9 @@ public class PartsBenchmark {
             MethodHandles.Lookup plans = MethodHandles.privateLookupIn(MethodPlan.class, own);
             MethodHandles.Lookup engines = MethodHandles.privateLookupIn(IdempotencyEngine.class, own);
             PLAN_KEY = plans.findVirtual(MethodPlan.class, "key", MethodType.methodType(String.class, Object[].class));
-            PLAN_FINGERPRINT = plans.findVirtual(MethodPlan.class, "fingerprint",
-                    MethodType.methodType(String.class, Object[].class, String.class));
+            // fingerprint(args, key, inProcess): measured as a store outside the JVM sees it (always hashed)
+            PLAN_FINGERPRINT = MethodHandles.insertArguments(plans.findVirtual(MethodPlan.class, "fingerprint",
+                    MethodType.methodType(String.class, Object[].class, String.class, boolean.class)), 3, false);
             PLAN_CODEC = plans.findGetter(MethodPlan.class, "codec", codec)
                     .asType(MethodType.methodType(Object.class, MethodPlan.class));
             CODEC_ENCODE = plans.findVirtual(codec, "encode", MethodType.methodType(Outcome.class, Object.class))
