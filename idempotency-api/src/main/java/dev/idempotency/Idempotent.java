@@ -31,10 +31,16 @@ public @interface Idempotent {
     /** Groups keys; {@code ""} means the declaring class and method, e.g. {@code TransferService.transfer}. */
     String namespace() default "";
 
-    /** ISO-8601 duration for which a result is remembered; {@code ""} means the configured default (PT1H). */
+    /**
+     * How long a result is remembered: {@code "10m"}, {@code "24h"}, {@code "7d"} or ISO-8601 ({@code "PT10M"});
+     * {@code ""} means the configured default (1h).
+     */
     String ttl() default "";
 
-    /** ISO-8601 duration for which a claim holds while the method runs (renewed as it runs); {@code ""} means the default (PT30S). */
+    /**
+     * How long a claim holds while the method runs (renewed as it runs): {@code "30s"} or ISO-8601 ({@code "PT30S"});
+     * {@code ""} means the default (30s).
+     */
     String lease() default "";
 
     /**

@@ -1,7 +1,7 @@
 package dev.idempotency.agent;
 
 import dev.idempotency.IdempotencyConfigurationException;
-import dev.idempotency.internal.StoreUris;
+import dev.idempotency.spi.Options;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -37,11 +37,11 @@ record AgentArguments(Map<String, String> settings, boolean debug) {
                 value.append(',').append(part);
             } else if (candidate != null && NAME.matcher(candidate).matches()) {
                 if (!known) {
-                    throw bad("unknown agent argument '" + candidate + "' in '" + StoreUris.redact(arguments)
+                    throw bad("unknown agent argument '" + candidate + "' in '" + Options.redact(arguments)
                             + "' (known: store, ttl, lease, failOpen, maxResultSize, debug)");
                 }
                 if (values.containsKey(candidate) || candidate.equals(name)) {
-                    throw bad("agent argument " + candidate + "= is given twice in '" + StoreUris.redact(arguments) + "'");
+                    throw bad("agent argument " + candidate + "= is given twice in '" + Options.redact(arguments) + "'");
                 }
                 if (name != null) {
                     values.put(name, value.toString().trim());
@@ -52,7 +52,7 @@ record AgentArguments(Map<String, String> settings, boolean debug) {
                 value.append(',').append(part);
             } else {
                 throw bad("agent arguments are name=value pairs separated by commas, e.g."
-                        + " store=redis://127.0.0.1:6379,ttl=PT10M; got '" + StoreUris.redact(arguments) + "'");
+                        + " store=redis://127.0.0.1:6379,ttl=PT10M; got '" + Options.redact(arguments) + "'");
             }
         }
         values.put(name, value.toString().trim());
@@ -60,10 +60,11 @@ record AgentArguments(Map<String, String> settings, boolean debug) {
         boolean debug = false;
         String debugValue = values.remove(DEBUG);
         if (debugValue != null) {
-            if (!debugValue.equalsIgnoreCase("true") && !debugValue.equalsIgnoreCase("false")) {
-                throw bad("agent argument debug= must be true or false, but was '" + debugValue + "'");
+            try {
+                debug = Options.bool("agent argument debug=", debugValue);
+            } catch (IllegalArgumentException e) {
+                throw bad(e.getMessage());
             }
-            debug = Boolean.parseBoolean(debugValue);
         }
         return new AgentArguments(Map.copyOf(values), debug);
     }

@@ -4,9 +4,9 @@ import dev.idempotency.IdempotencyConfigurationException;
 import dev.idempotency.internal.Settings;
 import dev.idempotency.internal.StoreUris;
 import dev.idempotency.spi.IdempotencyStore;
+import dev.idempotency.spi.Options;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -185,11 +185,11 @@ public final class IdempotencyConfig {
 
         /** {@code failOpen} as text: {@code true} or {@code false}. */
         public Builder failOpen(String value) {
-            String v = value == null ? "" : value.trim();
-            if (!v.equalsIgnoreCase("true") && !v.equalsIgnoreCase("false")) {
-                throw bad("failOpen must be true or false, but was " + (value == null ? "null" : "'" + value + "'"));
+            try {
+                return failOpen(Options.bool("failOpen", value));
+            } catch (IllegalArgumentException e) {
+                throw bad(e.getMessage());
             }
-            return failOpen(Boolean.parseBoolean(v));
         }
 
         /** The store by URI, e.g. {@code memory:} or {@code redis://127.0.0.1:6379}; checked against the known stores now. */
@@ -215,9 +215,9 @@ public final class IdempotencyConfig {
             return this;
         }
 
-        /** The default ttl as ISO-8601 text, e.g. {@code PT10M}. */
-        public Builder defaultTtl(String iso) {
-            return defaultTtl(parse("defaultTtl", iso));
+        /** The default ttl as text, e.g. {@code 10m} or {@code PT10M} (the syntax of {@link Options#duration}). */
+        public Builder defaultTtl(String text) {
+            return defaultTtl(parse("defaultTtl", text));
         }
 
         public Builder defaultLease(Duration lease) {
@@ -225,9 +225,9 @@ public final class IdempotencyConfig {
             return this;
         }
 
-        /** The default lease as ISO-8601 text, e.g. {@code PT30S}. */
-        public Builder defaultLease(String iso) {
-            return defaultLease(parse("defaultLease", iso));
+        /** The default lease as text, e.g. {@code 30s} or {@code PT30S} (the syntax of {@link Options#duration}). */
+        public Builder defaultLease(String text) {
+            return defaultLease(parse("defaultLease", text));
         }
 
         /** The clock for leases and ttls; tests pass one they can move. */
@@ -255,12 +255,11 @@ public final class IdempotencyConfig {
             return value;
         }
 
-        private static Duration parse(String name, String iso) {
+        private static Duration parse(String name, String text) {
             try {
-                return Duration.parse(Objects.requireNonNull(iso, name).trim());
-            } catch (DateTimeParseException | NullPointerException e) {
-                throw bad(name + " must be an ISO-8601 duration such as PT10M, but was "
-                        + (iso == null ? "null" : "'" + iso + "'"));
+                return Options.duration(name, text);
+            } catch (IllegalArgumentException e) {
+                throw bad(e.getMessage());
             }
         }
 

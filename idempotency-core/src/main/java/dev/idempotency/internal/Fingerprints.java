@@ -1,8 +1,8 @@
 package dev.idempotency.internal;
 
+import dev.idempotency.spi.Sha256;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 
 /**
@@ -16,13 +16,6 @@ final class Fingerprints {
     static final String NONE = "-";
 
     private static final Base64.Encoder BASE64 = Base64.getUrlEncoder().withoutPadding();
-    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required of every Java platform", e);
-        }
-    });
 
     private Fingerprints() {
     }
@@ -61,7 +54,7 @@ final class Fingerprints {
         if (inProcess && canonical.size() <= RAW_LIMIT + 1) {
             return new String(canonical.buffer(), 0, canonical.size(), StandardCharsets.ISO_8859_1);
         }
-        MessageDigest sha = SHA256.get();
+        MessageDigest sha = Sha256.digest();
         sha.update(canonical.buffer(), 1, canonical.size() - 1);
         if (canonical.buffer().length > KEEP_BUFFER_BYTES) {
             BUFFERS.remove(); // a huge payload once should not pin its buffer to the thread

@@ -6,7 +6,6 @@ import dev.idempotency.Idempotent;
 import dev.idempotency.OnInProgress;
 import java.lang.reflect.Method;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 
 /**
  * Everything about one {@code @Idempotent} method that can be worked out before the first call: namespace,
@@ -419,10 +418,10 @@ public final class MethodPlan {
         }
         Duration d;
         try {
-            d = Duration.parse(value.trim());
-        } catch (DateTimeParseException e) {
+            d = dev.idempotency.spi.Options.duration(attribute, value);
+        } catch (IllegalArgumentException e) {
             throw new IdempotencyConfigurationException("@Idempotent(" + attribute + " = \"" + value + "\") on "
-                    + description + ": not an ISO-8601 duration such as PT10M", namespace, null);
+                    + description + ": not a duration such as 10m, 30s or PT10M", namespace, null);
         }
         if (d.isNegative() || d.isZero() || d.toMillis() == 0) {
             throw new IdempotencyConfigurationException("@Idempotent(" + attribute + " = \"" + value + "\") on "

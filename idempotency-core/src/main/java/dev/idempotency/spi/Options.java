@@ -1,0 +1,107 @@
+package dev.idempotency.spi;
+
+import dev.idempotency.internal.StoreUris;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.Locale;
+
+/**
+ * How every setting of the library reads its text, in one place and with one syntax, so that a duration written for
+ * the annotation, the configuration, an agent argument or a store URI option means the same everywhere. For stores:
+ * read your URI options with these methods and your users get the same errors as everywhere else.
+ *
+ * <ul>
+ *   <li>durations: a whole number with a unit, {@code ms}, {@code s}, {@code m}, {@code h} or {@code d}
+ *       ({@code 500ms}, {@code 30s}, {@code 10m}, {@code 24h}, {@code 7d}), or ISO-8601 ({@code PT10M}, {@code P1D});
+ *       a bare number is refused, because nobody can tell its unit;</li>
+ *   <li>booleans: {@code true} or {@code false}, in any case; nothing else;</li>
+ *   <li>whole numbers: decimal digits, optionally signed.</li>
+ * </ul>
+ *
+ * <p>Each method throws {@link IllegalArgumentException} naming the setting and quoting the value; callers add where
+ * the setting came from.
+ */
+public final class Options {
+
+    private Options() {
+    }
+
+    /** The duration the text names; see the class comment for the syntax. Negative and zero durations are allowed. */
+    public static Duration duration(String name, String value) {
+        String v = value == null ? "" : value.trim();
+        int digits = 0;
+        while (digits < v.length() && v.charAt(digits) >= '0' && v.charAt(digits) <= '9') {
+            digits++;
+        }
+        if (digits > 0 && digits <= 12) {
+            long amount = Long.parseLong(v.substring(0, digits));
+            switch (v.substring(digits)) {
+                case "ms":
+                    return Duration.ofMillis(amount);
+                case "s":
+                    return Duration.ofSeconds(amount);
+                case "m":
+                    return Duration.ofMinutes(amount);
+                case "h":
+                    return Duration.ofHours(amount);
+                case "d":
+                    return Duration.ofDays(amount);
+                default:
+                    break;
+            }
+        } else if (!v.isEmpty() && (v.charAt(0) == 'P' || v.charAt(0) == 'p' || v.startsWith("-P")
+                || v.startsWith("-p") || v.startsWith("+P") || v.startsWith("+p"))) {
+            try {
+                return Duration.parse(v);
+            } catch (DateTimeParseException | ArithmeticException e) {
+                // the message below says what is accepted
+            }
+        }
+        throw new IllegalArgumentException(name + " must be a duration such as 500ms, 30s, 10m, 24h or PT10M, but was "
+                + quote(value));
+    }
+
+    /**
+     * A duration that must be positive, at least one millisecond (stores and leases count in milliseconds).
+     */
+    public static Duration positiveDuration(String name, String value) {
+        Duration d = duration(name, value);
+        if (d.isNegative() || d.toMillis() < 1) {
+            throw new IllegalArgumentException(name + " must be at least 1ms, but was " + quote(value));
+        }
+        return d;
+    }
+
+    /** {@code true} or {@code false}, in any case, surrounding spaces ignored. */
+    public static boolean bool(String name, String value) {
+        String v = value == null ? "" : value.trim().toLowerCase(Locale.ROOT);
+        if (v.equals("true")) {
+            return true;
+        }
+        if (v.equals("false")) {
+            return false;
+        }
+        throw new IllegalArgumentException(name + " must be true or false, but was " + quote(value));
+    }
+
+    /** A whole number that fits an {@code int}. */
+    public static int integer(String name, String value) {
+        try {
+            return Integer.parseInt(value == null ? "" : value.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + " must be a whole number, but was " + quote(value));
+        }
+    }
+
+    /**
+     * A store URI fit for a log line or an error message: user information (a password, also one with {@code /} or
+     * {@code @} in it), query parameters named like secrets, and anything that cannot be read safely are masked.
+     */
+    public static String redact(String uri) {
+        return StoreUris.redact(uri);
+    }
+
+    private static String quote(String value) {
+        return value == null ? "null" : "'" + value + "'";
+    }
+}

@@ -1,0 +1,37 @@
+package dev.idempotency.spi;
+
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+
+/**
+ * SHA-256, with one digest per thread: what the library hashes keys and payloads with, and what a store should hash
+ * user-controlled key parts with before they reach its own key syntax.
+ */
+public final class Sha256 {
+
+    private static final ThreadLocal<MessageDigest> DIGEST = ThreadLocal.withInitial(() -> {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required of every Java platform", e);
+        }
+    });
+
+    private Sha256() {
+    }
+
+    /**
+     * This thread's digest, reset. Feed it and call {@code digest()} before asking for it again on this thread; it
+     * must not be handed to another thread.
+     */
+    public static MessageDigest digest() {
+        MessageDigest digest = DIGEST.get();
+        digest.reset();
+        return digest;
+    }
+
+    /** The 32-byte hash of the bytes. */
+    public static byte[] of(byte[] bytes) {
+        return digest().digest(bytes);
+    }
+}
