@@ -1,11 +1,12 @@
 package dev.idempotency.benchmarks;
 
+import dev.idempotency.bridge.Proceed;
+import dev.idempotency.bridge.ProcessRuntime;
+import dev.idempotency.bridge.WovenMethod;
 import dev.idempotency.core.Idempotency;
 import dev.idempotency.core.IdempotencyConfig;
 import dev.idempotency.internal.IdempotencyEngine;
 import dev.idempotency.internal.MethodPlan;
-import dev.idempotency.internal.MethodPlans;
-import dev.idempotency.internal.Proceed;
 import dev.idempotency.memory.MemoryStore;
 import dev.idempotency.spi.ClaimResult;
 import dev.idempotency.spi.Outcome;
@@ -149,8 +150,8 @@ public class PartsBenchmark {
     public void install() throws Throwable {
         store = new MemoryStore(Clock.systemUTC(), IdempotentCallBenchmark.GROWING_STORE_MAX_ENTRIES);
         Idempotency.configure(IdempotencyConfig.builder().store(store).build());
-        engine = IdempotencyEngine.current();
-        plan = MethodPlans.of(TransferService.class.getMethod("transfer", TransferRequest.class));
+        engine = ProcessRuntime.engine();
+        plan = WovenMethod.of(TransferService.class.getMethod("transfer", TransferRequest.class)).plan();
         codec = PLAN_CODEC.invoke(plan);
         tokens = ENGINE_TOKENS.invoke(engine);
         keeper = ENGINE_KEEPER.invoke(engine);

@@ -1,7 +1,6 @@
 package dev.idempotency.agent;
 
-import dev.idempotency.internal.Call;
-import dev.idempotency.internal.IdempotencyEngine;
+import dev.idempotency.bridge.Invocation;
 
 /**
  * What instrumented code calls. The inlined advice hands every call of an {@code @Idempotent} method to
@@ -30,18 +29,18 @@ public final class AgentCalls {
     }
 
     /**
-     * The first half of a call: see {@link IdempotencyEngine#begin}. Throws the library's exceptions when the call
+     * The first half of a call: see {@link dev.idempotency.bridge.WovenMethod#begin}. Throws the library's exceptions when the call
      * must not run (a bad key, a reused key, a key in progress, the store down, a bad annotation or configuration).
      *
      * @param type   the class that declares the method
      * @param method the method's name and descriptor, e.g. {@code text(Ljava/lang/String;)Ljava/lang/String;}
      * @param args   the call's arguments
      */
-    public static Call begin(Class<?> type, String method, Object[] args) {
+    public static Invocation begin(Class<?> type, String method, Object[] args) {
         if (!ApplicationSettings.settled) {
             ApplicationSettings.settle(type);
         }
-        return IdempotencyEngine.current().begin(PLANS.get(type).plan(method), args);
+        return PLANS.get(type).method(method).begin(args);
     }
 
     /** Compiles the class's plans now (once); a bad annotation is logged, naming the method. Never throws. */

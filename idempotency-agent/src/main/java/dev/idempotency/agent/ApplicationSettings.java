@@ -3,9 +3,9 @@ package dev.idempotency.agent;
 import dev.idempotency.IdempotencyConfigurationException;
 import dev.idempotency.IdempotencyStoreException;
 import dev.idempotency.core.IdempotencyConfig;
-import dev.idempotency.internal.IdempotencyEngine;
-import dev.idempotency.internal.Settings;
-import dev.idempotency.internal.StoreUris;
+import dev.idempotency.bridge.ProcessRuntime;
+import dev.idempotency.bridge.Settings;
+import dev.idempotency.spi.Options;
 import java.util.Map;
 import java.util.Objects;
 
@@ -69,20 +69,20 @@ final class ApplicationSettings {
             }
             from = newFile ? settings.fileLocation() : "the class loader of " + type.getName();
             IdempotencyConfig config = settings.toConfig();
-            IdempotencyEngine.install(config);
-            AgentOutput.line("store " + StoreUris.redact(config.storeUri()) + " (ttl " + config.defaultTtl()
+            ProcessRuntime.install(config);
+            AgentOutput.line("store " + Options.redact(config.storeUri()) + " (ttl " + config.defaultTtl()
                     + ", lease " + config.defaultLease() + (config.failOpen() ? ", failOpen" : "") + ") from " + from
                     + ", read at the first @Idempotent call");
         } catch (IdempotencyStoreException unreachable) {
             // configured right, not reachable yet: as at start-up, calls fail closed and the runtime is built again
             // on a later call (through that call's context class loader)
-            IdempotencyEngine.reset();
+            ProcessRuntime.reset();
             AgentOutput.error("store from " + from + " is NOT REACHABLE YET (" + unreachable.getMessage()
                     + "): calls are refused with IdempotencyStoreException until it answers");
         } catch (Throwable t) {
             IdempotencyConfigurationException error = t instanceof IdempotencyConfigurationException ice ? ice
                     : new IdempotencyConfigurationException("cannot start the idempotency runtime: " + t, null, null, t);
-            IdempotencyEngine.installBroken(error);
+            ProcessRuntime.installBroken(error);
             AgentOutput.error("configuration" + (from == null ? "" : " from " + from) + ": " + error.getMessage()
                     + "; every @Idempotent method refuses to run (IdempotencyConfigurationException)");
         } finally {

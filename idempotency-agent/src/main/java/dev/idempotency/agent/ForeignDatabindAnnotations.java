@@ -2,7 +2,7 @@ package dev.idempotency.agent;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.idempotency.IdempotencyConfigurationException;
-import dev.idempotency.internal.MethodNames;
+import dev.idempotency.bridge.MethodNames;
 import java.lang.annotation.Annotation;
 import java.lang.reflect.AnnotatedElement;
 import java.lang.reflect.Constructor;

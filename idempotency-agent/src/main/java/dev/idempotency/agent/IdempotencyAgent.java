@@ -2,9 +2,9 @@ package dev.idempotency.agent;
 
 import dev.idempotency.IdempotencyConfigurationException;
 import dev.idempotency.core.IdempotencyConfig;
-import dev.idempotency.internal.IdempotencyEngine;
-import dev.idempotency.internal.Settings;
-import dev.idempotency.internal.StoreUris;
+import dev.idempotency.bridge.ProcessRuntime;
+import dev.idempotency.bridge.Settings;
+import dev.idempotency.spi.Options;
 import java.lang.instrument.Instrumentation;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -58,12 +58,12 @@ public final class IdempotencyAgent {
                 debug |= parsed.debug();
                 Settings settings = Settings.load(parsed.settings());
                 IdempotencyConfig config = settings.toConfig();
-                IdempotencyEngine.useSettings(parsed.settings());
-                runtime = "store " + StoreUris.redact(config.storeUri()) + " (ttl " + config.defaultTtl() + ", lease "
+                ProcessRuntime.useSettings(parsed.settings());
+                runtime = "store " + Options.redact(config.storeUri()) + " (ttl " + config.defaultTtl() + ", lease "
                         + config.defaultLease() + (config.failOpen() ? ", failOpen" : "") + ")";
                 try {
                     TestFailures.at(TestFailures.ENGINE);
-                    IdempotencyEngine.install(config);
+                    ProcessRuntime.install(config);
                     ApplicationSettings.premainSaw(settings, null);
                 } catch (dev.idempotency.IdempotencyStoreException unreachable) {
                     // configured right, not reachable yet: calls fail closed (503) and the runtime is built again on
@@ -74,9 +74,9 @@ public final class IdempotencyAgent {
                 } catch (IdempotencyConfigurationException notHere) {
                     // Perhaps a store that only the application's class loader can make (a JDBC driver or a store
                     // provider packed in a Spring Boot jar's BOOT-INF/lib): the first call tries again through it.
-                    IdempotencyEngine.installBroken(notHere);
+                    ProcessRuntime.installBroken(notHere);
                     ApplicationSettings.premainSaw(settings, notHere);
-                    AgentOutput.error("store " + StoreUris.redact(config.storeUri()) + ": " + notHere.getMessage()
+                    AgentOutput.error("store " + Options.redact(config.storeUri()) + ": " + notHere.getMessage()
                             + "; tried once more through the application's class loader at the first @Idempotent call;"
                             + " until then, and if that fails too, every @Idempotent method refuses to run"
                             + " (IdempotencyConfigurationException)");
@@ -85,7 +85,7 @@ public final class IdempotencyAgent {
             } catch (Throwable e) {
                 IdempotencyConfigurationException error = e instanceof IdempotencyConfigurationException ice ? ice
                         : new IdempotencyConfigurationException("cannot start the idempotency runtime: " + e, null, null, e);
-                IdempotencyEngine.installBroken(error);
+                ProcessRuntime.installBroken(error);
                 runtime = null;
                 AgentOutput.error("configuration: " + error.getMessage() + "; every @Idempotent method refuses to run"
                         + " (IdempotencyConfigurationException) until this is fixed");

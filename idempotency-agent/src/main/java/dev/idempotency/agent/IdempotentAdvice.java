@@ -1,6 +1,6 @@
 package dev.idempotency.agent;
 
-import dev.idempotency.internal.Call;
+import dev.idempotency.bridge.Invocation;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.implementation.bytecode.assign.Assigner;
 
@@ -20,13 +20,13 @@ final class IdempotentAdvice {
     static boolean enter(@Advice.Origin Class<?> type,
                          @Advice.Origin("#m#d") String method,
                          @Advice.AllArguments Object[] args,
-                         @Advice.Local("call") Call call) {
+                         @Advice.Local("call") Invocation call) {
         call = AgentCalls.begin(type, method, args);
         return call.isReplay();
     }
 
     @Advice.OnMethodExit(onThrowable = Throwable.class, backupArguments = false)
-    static void exit(@Advice.Local("call") Call call,
+    static void exit(@Advice.Local("call") Invocation call,
                      @Advice.Return(readOnly = false, typing = Assigner.Typing.DYNAMIC) Object result,
                      @Advice.Thrown Throwable thrown) throws Throwable {
         if (call.isReplay()) {

@@ -11,7 +11,7 @@ final class IgnoredPackages {
         "java/", "javax/", "jdk/", "sun/", "com/sun/", "com/oracle/", "org/w3c/", "org/xml/", "org/ietf/",
         "org/jcp/", "jakarta/",
         // this library: its runtime, its routes, its stores, and what the agent shades
-        "dev/idempotency/internal/", "dev/idempotency/core/", "dev/idempotency/spi/", "dev/idempotency/memory/",
+        "dev/idempotency/internal/", "dev/idempotency/bridge/", "dev/idempotency/core/", "dev/idempotency/spi/", "dev/idempotency/memory/",
         "dev/idempotency/agent/", "dev/idempotency/aspect/", "dev/idempotency/redis/", "dev/idempotency/jdbc/",
         "dev/idempotency/shaded/",
         // well-known libraries

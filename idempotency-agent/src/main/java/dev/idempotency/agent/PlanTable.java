@@ -1,8 +1,7 @@
 package dev.idempotency.agent;
 
 import dev.idempotency.IdempotencyConfigurationException;
-import dev.idempotency.internal.MethodPlan;
-import dev.idempotency.internal.MethodPlans;
+import dev.idempotency.bridge.WovenMethod;
 import java.lang.annotation.Annotation;
 import java.lang.invoke.MethodType;
 import java.lang.reflect.Method;
@@ -16,11 +15,11 @@ final class PlanTable {
     static final String IDEMPOTENT = "dev.idempotency.Idempotent";
 
     private final Class<?> type;
-    private final Map<String, MethodPlan> plans;
+    private final Map<String, WovenMethod> plans;
     /** Methods the agent refuses although their plan compiled: see {@link ForeignDatabindAnnotations}. */
     private final Map<String, IdempotencyConfigurationException> refused;
 
-    private PlanTable(Class<?> type, Map<String, MethodPlan> plans,
+    private PlanTable(Class<?> type, Map<String, WovenMethod> plans,
             Map<String, IdempotencyConfigurationException> refused) {
         this.type = type;
         this.plans = plans;
@@ -28,11 +27,11 @@ final class PlanTable {
     }
 
     static PlanTable of(Class<?> type) {
-        Map<String, MethodPlan> plans = new HashMap<>();
+        Map<String, WovenMethod> plans = new HashMap<>();
         Map<String, IdempotencyConfigurationException> refused = new HashMap<>();
         for (Method method : type.getDeclaredMethods()) {
             if (isInstrumented(method)) {
-                plans.put(key(method), MethodPlans.of(method));
+                plans.put(key(method), WovenMethod.of(method));
                 IdempotencyConfigurationException refusal = ForeignDatabindAnnotations.check(method);
                 if (refusal != null) {
                     refused.put(key(method), refusal);
@@ -63,17 +62,17 @@ final class PlanTable {
                 + MethodType.methodType(method.getReturnType(), method.getParameterTypes()).toMethodDescriptorString();
     }
 
-    MethodPlan plan(String method) {
+    WovenMethod method(String method) {
         IdempotencyConfigurationException refusal = refused.get(method);
         if (refusal != null) {
             throw new IdempotencyConfigurationException(refusal.getMessage(), refusal.getNamespace(), null);
         }
-        MethodPlan plan = plans.get(method);
-        if (plan == null) {
+        WovenMethod woven = plans.get(method);
+        if (woven == null) {
             // cannot happen while the advice and this table agree on which methods are instrumented; refuse to run
             throw new IdempotencyConfigurationException("the idempotency agent has no plan for " + type.getName()
                     + "." + method + ", so it refuses to run it", null, null);
         }
-        return plan;
+        return woven;
     }
 }

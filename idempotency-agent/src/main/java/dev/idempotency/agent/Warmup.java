@@ -1,7 +1,7 @@
 package dev.idempotency.agent;
 
 import dev.idempotency.Idempotent;
-import dev.idempotency.internal.MethodPlans;
+import dev.idempotency.bridge.WovenMethod;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;
@@ -40,7 +40,7 @@ final class Warmup implements Runnable {
         long started = System.nanoTime();
         try {
             transformer.weaver().rehearse();
-            MethodPlans.of(Warmup.class.getDeclaredMethod("sample", String.class));
+            WovenMethod.of(Warmup.class.getDeclaredMethod("sample", String.class));
         } catch (Throwable t) {
             if (log.debug()) {
                 AgentOutput.line("debug: warm-up failed (no harm done, the work happens on first use): " + t);

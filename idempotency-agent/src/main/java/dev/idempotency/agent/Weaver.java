@@ -11,7 +11,7 @@ import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.not;
 
 import dev.idempotency.Idempotent;
-import dev.idempotency.internal.Call;
+import dev.idempotency.bridge.Invocation;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.instrument.Instrumentation;
@@ -67,7 +67,7 @@ final class Weaver {
         }
         readAgent(module);
         log.instrumented(internalName.replace('/', '.'), woven.methods(), loaded);
-        dev.idempotency.internal.Protection.instrumented(loader, internalName.replace('/', '.'));
+        dev.idempotency.bridge.Protection.instrumented(loader, internalName.replace('/', '.'));
         return woven.classFile();
     }
 
@@ -129,7 +129,7 @@ final class Weaver {
             }
             Boolean answer = answers.get(loader);
             if (answer == null) {
-                answer = sameClass(loader, AgentCalls.class) && sameClass(loader, Call.class)
+                answer = sameClass(loader, AgentCalls.class) && sameClass(loader, Invocation.class)
                         && sameClass(loader, Idempotent.class);
                 answers.put(loader, answer);
                 if (!answer) {

@@ -8,7 +8,7 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
 import dev.idempotency.Idempotent;
-import dev.idempotency.internal.IdempotencyEngine;
+import dev.idempotency.core.Idempotency;
 import dev.idempotency.spi.StoredRecord;
 import java.util.UUID;
 
@@ -27,19 +27,19 @@ public final class JacksonResults {
         String id = "acc-" + UUID.randomUUID();
         accounts.profile(id);
         System.out.println("jackson profile stored "
-                + IdempotencyEngine.current().store().read("jackson-profile", id).outcome().body());
+                + Idempotency.runtime().store().read("jackson-profile", id).outcome().body());
         Login first = accounts.login(id);
         Login second = accounts.login(id);
         System.out.println("jackson runs=" + accounts.runs + " first=" + first + " second=" + second
                 + " replayedType=" + second.getClass().getSimpleName());
-        StoredRecord record = IdempotencyEngine.current().store().read("jackson-login", id);
+        StoredRecord record = Idempotency.runtime().store().read("jackson-login", id);
         System.out.println("jackson stored " + record.outcome().body());
         try {
             Payment payment = accounts.payment(id);
             Payment replayed = accounts.payment(id);
             System.out.println("polymorphic runs=" + accounts.paymentRuns + " first=" + payment.getClass().getSimpleName()
                     + " replayed=" + replayed.getClass().getSimpleName() + "/" + ((Card) replayed).last4 + " stored "
-                    + IdempotencyEngine.current().store().read("jackson-payment", id).outcome().body());
+                    + Idempotency.runtime().store().read("jackson-payment", id).outcome().body());
         } catch (RuntimeException e) {
             System.out.println("polymorphic threw " + e);
         }

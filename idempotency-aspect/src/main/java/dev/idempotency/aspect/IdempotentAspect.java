@@ -1,8 +1,6 @@
 package dev.idempotency.aspect;
 
-import dev.idempotency.internal.IdempotencyEngine;
-import dev.idempotency.internal.MethodPlan;
-import dev.idempotency.internal.MethodPlans;
+import dev.idempotency.bridge.WovenMethod;
 import java.util.concurrent.ConcurrentHashMap;
 import org.aspectj.lang.JoinPoint;
 import org.aspectj.lang.ProceedingJoinPoint;
@@ -18,16 +16,16 @@ import org.aspectj.lang.reflect.MethodSignature;
 public final class IdempotentAspect {
 
     /** Join point static parts are one object per woven method: an identity lookup, no reflection per call. */
-    private final ConcurrentHashMap<JoinPoint.StaticPart, MethodPlan> plans = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<JoinPoint.StaticPart, WovenMethod> methods = new ConcurrentHashMap<>();
 
     @Around("execution(@dev.idempotency.Idempotent * *(..))")
     public Object around(ProceedingJoinPoint joinPoint) throws Throwable {
         JoinPoint.StaticPart site = joinPoint.getStaticPart();
-        MethodPlan plan = plans.get(site);
-        if (plan == null) {
-            plan = plans.computeIfAbsent(site,
-                    s -> MethodPlans.of(((MethodSignature) s.getSignature()).getMethod()));
+        WovenMethod method = methods.get(site);
+        if (method == null) {
+            method = methods.computeIfAbsent(site,
+                    s -> WovenMethod.of(((MethodSignature) s.getSignature()).getMethod()));
         }
-        return IdempotencyEngine.current().execute(plan, joinPoint.getArgs(), joinPoint::proceed);
+        return method.execute(joinPoint.getArgs(), joinPoint::proceed);
     }
 }

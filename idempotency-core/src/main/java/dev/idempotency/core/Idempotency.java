@@ -1,6 +1,6 @@
 package dev.idempotency.core;
 
-import dev.idempotency.internal.IdempotencyEngine;
+import dev.idempotency.bridge.ProcessRuntime;
 
 /**
  * The process-wide runtime behind every {@code @Idempotent} method, woven by the aspect or by the agent.
@@ -17,12 +17,12 @@ public final class Idempotency {
      * store is kept open if the new configuration hands over the same instance).
      */
     public static void configure(IdempotencyConfig config) {
-        IdempotencyEngine.install(config);
+        ProcessRuntime.install(config);
     }
 
     /** The configuration in use, building it from the environment if nothing was configured yet. */
     public static IdempotencyConfig config() {
-        return IdempotencyEngine.current().config();
+        return ProcessRuntime.engine().config();
     }
 
     /**
@@ -42,11 +42,11 @@ public final class Idempotency {
      * @throws IllegalArgumentException if the method is not annotated {@code @Idempotent}
      */
     public static boolean isProtected(java.lang.reflect.Method method) {
-        return dev.idempotency.internal.Protection.of(method) != null;
+        return dev.idempotency.bridge.Protection.of(method) != null;
     }
 
     /** Closes the runtime; the next call builds a new one from the environment. */
     public static void reset() {
-        IdempotencyEngine.reset();
+        ProcessRuntime.reset();
     }
 }

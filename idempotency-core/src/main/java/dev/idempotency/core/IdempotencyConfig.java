@@ -1,7 +1,7 @@
 package dev.idempotency.core;
 
 import dev.idempotency.IdempotencyConfigurationException;
-import dev.idempotency.internal.Settings;
+import dev.idempotency.bridge.Settings;
 import dev.idempotency.internal.StoreUris;
 import dev.idempotency.spi.IdempotencyStore;
 import dev.idempotency.spi.Options;

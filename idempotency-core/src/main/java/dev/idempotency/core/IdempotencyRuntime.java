@@ -4,6 +4,7 @@ import dev.idempotency.IdempotencyConfigurationException;
 import dev.idempotency.OnInProgress;
 import dev.idempotency.internal.IdempotencyEngine;
 import dev.idempotency.internal.MethodPlan;
+import dev.idempotency.spi.IdempotencyStore;
 import java.lang.reflect.Type;
 import java.time.Duration;
 import java.util.List;
@@ -48,11 +49,19 @@ public final class IdempotencyRuntime implements AutoCloseable {
     }
 
     IdempotencyEngine engine() {
-        return own != null ? own : IdempotencyEngine.current();
+        return own != null ? own : dev.idempotency.bridge.ProcessRuntime.engine();
     }
 
     public IdempotencyConfig config() {
         return engine().config();
+    }
+
+    /**
+     * The store this runtime uses, e.g. for a health check or an operator's tool. Calls go through the runtime; a
+     * record written to the store directly bypasses the runtime's checks.
+     */
+    public IdempotencyStore store() {
+        return engine().store();
     }
 
     /**

@@ -13,7 +13,7 @@ import java.util.concurrent.ExecutionException;
  * One call after {@link IdempotencyEngine#begin}: either a replay of a stored outcome, or a claim whose method must
  * run and then be reported exactly once through {@link #succeeded} or {@link #failed}.
  */
-public final class Call {
+public final class Call extends dev.idempotency.bridge.Invocation {
 
     private static final System.Logger LOG = System.getLogger("dev.idempotency");
 
@@ -49,6 +49,7 @@ public final class Call {
         this(engine, plan, key, null, null, replay);
     }
 
+    @Override
     public boolean isReplay() {
         return replay != null;
     }
@@ -68,6 +69,7 @@ public final class Call {
     }
 
     /** The stored result, decoded as the method's declared type; or the remembered exception, thrown. */
+    @Override
     public Object replay() throws Throwable {
         try {
             return replayed();
@@ -123,6 +125,7 @@ public final class Call {
      * Records the method's result and returns what the caller gets: the result itself, or for a completion stage a
      * new future that completes (with the stage's value or error) only after the record is stored or the key given up.
      */
+    @Override
     public Object succeeded(Object result) {
         try {
             return recorded(result);
@@ -163,6 +166,7 @@ public final class Call {
     }
 
     /** Records a remembered exception, or gives the key up so that a retry can run. */
+    @Override
     public void failed(Throwable error) {
         try {
             forget(error);

@@ -1,5 +1,6 @@
 package dev.idempotency.internal;
 
+import dev.idempotency.bridge.MethodNames;
 import dev.idempotency.IdempotencyConfigurationException;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;

@@ -1,11 +1,11 @@
 package dev.idempotency.internal;
 
-import dev.idempotency.IdempotencyConfigurationException;
 import dev.idempotency.IdempotencyException;
 import dev.idempotency.IdempotencyInProgressException;
 import dev.idempotency.IdempotencyKeyReuseException;
 import dev.idempotency.IdempotencyStoreException;
 import dev.idempotency.OnInProgress;
+import dev.idempotency.bridge.Proceed;
 import dev.idempotency.core.IdempotencyConfig;
 import dev.idempotency.core.IdempotencyEvent;
 import dev.idempotency.core.IdempotencyListener;
@@ -27,14 +27,6 @@ public final class IdempotencyEngine implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger("dev.idempotency");
     private static final long WAIT_MIN_NANOS = TimeUnit.MICROSECONDS.toNanos(500);
     private static final long WAIT_MAX_NANOS = TimeUnit.MILLISECONDS.toNanos(25);
-
-    private static volatile IdempotencyEngine current;
-    private static volatile IdempotencyConfigurationException brokenEnvironment;
-    private static volatile java.util.Map<String, String> settingOverrides = java.util.Map.of();
-    private static final long STORE_RETRY_NANOS = TimeUnit.SECONDS.toNanos(1);
-    private static IdempotencyStoreException storeDown;
-    private static long storeDownSince;
-    private static volatile java.util.function.LongSupplier retryTicker = System::nanoTime;
 
     final IdempotencyConfig config;
     final IdempotencyStore store;
@@ -91,87 +83,16 @@ public final class IdempotencyEngine implements AutoCloseable {
         return () -> TimeUnit.MILLISECONDS.toNanos(clock.millis());
     }
 
-    /**
-     * The clock of the process-wide runtime's once-a-second retry of a store that could not be reached yet
-     * (nanoseconds, monotonic); tests pass one they move instead of sleeping.
-     */
-    public static void useRetryTicker(java.util.function.LongSupplier ticker) {
-        retryTicker = ticker == null ? System::nanoTime : ticker;
-    }
-
-    /** A runtime of its own, for {@code IdempotencyRuntime}: built now, used and closed by its owner. */
+    /** A runtime: built now (its store without touching the network), used and closed by its owner. */
     public static IdempotencyEngine create(IdempotencyConfig config) {
         return new IdempotencyEngine(config);
-    }
-
-    /** The process-wide engine, built from the environment on first use. */
-    public static IdempotencyEngine current() {
-        IdempotencyEngine engine = current;
-        return engine != null ? engine : fromEnvironment();
-    }
-
-    private static synchronized IdempotencyEngine fromEnvironment() {
-        if (current != null) {
-            return current;
-        }
-        IdempotencyConfigurationException broken = brokenEnvironment;
-        if (broken == null) {
-            long now = retryTicker.getAsLong();
-            IdempotencyStoreException unreachable = storeDown;
-            if (unreachable != null && now - storeDownSince < STORE_RETRY_NANOS) {
-                throw new IdempotencyStoreException(unreachable.getMessage() + " (retrying at most once a second)",
-                        null, null, unreachable, unreachable.isUnreachable());
-            }
-            try {
-                current = new IdempotencyEngine(Settings.load(settingOverrides).toConfig());
-                storeDown = null;
-                LOG.log(System.Logger.Level.INFO, "idempotency: using store " + current.store.describe());
-                return current;
-            } catch (IdempotencyStoreException e) {
-                // The store is configured right but cannot be reached now: refuse this call (fail closed) and try
-                // again on a later one, so that the application recovers by itself when the store comes up.
-                storeDown = e;
-                storeDownSince = now;
-                LOG.log(System.Logger.Level.ERROR, "idempotency: cannot reach the store yet: " + e.getMessage()
-                        + "; calls are refused until it answers");
-                throw e;
-            } catch (IdempotencyConfigurationException e) {
-                brokenEnvironment = broken = e;
-            } catch (RuntimeException e) {
-                brokenEnvironment = broken = new IdempotencyConfigurationException(
-                        "cannot start the idempotency runtime: " + e.getMessage(), null, null, e);
-            }
-            LOG.log(System.Logger.Level.ERROR, "idempotency: " + broken.getMessage()
-                    + "; every @Idempotent method will refuse to run until this is fixed");
-        }
-        throw new IdempotencyConfigurationException(broken.getMessage() + " (every @Idempotent method refuses to run)",
-                null, null, broken.getCause());
-    }
-
-    /**
-     * Settings that come before all others when the runtime is built from the environment (the agent's arguments),
-     * kept across {@link #reset()}.
-     */
-    public static synchronized void useSettings(java.util.Map<String, String> overrides) {
-        settingOverrides = java.util.Map.copyOf(overrides);
-    }
-
-    /** Builds a runtime from the configuration (creating its store now) and makes it current. */
-    public static synchronized void install(IdempotencyConfig config) {
-        IdempotencyEngine next = new IdempotencyEngine(config);
-        IdempotencyEngine previous = current;
-        current = next;
-        brokenEnvironment = null;
-        if (previous != null) {
-            previous.retire(previous.store != next.store);
-        }
     }
 
     /**
      * Closes this replaced runtime once the calls that started on it are done: none in flight, no claim held (an
      * asynchronous result still running), no outcome waiting for the store. Until then they finish on it.
      */
-    private void retire(boolean closeStore) {
+    public void retire(boolean closeStore) {
         Thread closer = new Thread(() -> {
             long since = System.nanoTime();
             boolean warned = false;
@@ -191,29 +112,6 @@ public final class IdempotencyEngine implements AutoCloseable {
         }, "idempotency-retire");
         closer.setDaemon(true);
         closer.start();
-    }
-
-    /**
-     * Marks the runtime as unusable, e.g. when the agent's arguments are wrong: every call refuses to run with
-     * this error until a runtime is installed.
-     */
-    public static synchronized void installBroken(IdempotencyConfigurationException error) {
-        IdempotencyEngine previous = current;
-        current = null;
-        brokenEnvironment = error;
-        if (previous != null) {
-            previous.close();
-        }
-    }
-
-    public static synchronized void reset() {
-        IdempotencyEngine previous = current;
-        current = null;
-        brokenEnvironment = null;
-        storeDown = null;
-        if (previous != null) {
-            previous.close();
-        }
     }
 
     public IdempotencyConfig config() {

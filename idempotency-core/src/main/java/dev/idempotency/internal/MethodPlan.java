@@ -1,5 +1,6 @@
 package dev.idempotency.internal;
 
+import dev.idempotency.bridge.MethodNames;
 import dev.idempotency.IdempotencyConfigurationException;
 import dev.idempotency.IdempotencyKeyException;
 import dev.idempotency.Idempotent;
@@ -104,7 +105,7 @@ public final class MethodPlan {
     }
 
     /** Compiles the plan; a bad annotation gives a failed plan rather than an exception. */
-    static MethodPlan compile(Method method) {
+    public static MethodPlan compile(Method method) {
         Idempotent annotation = method.getAnnotation(Idempotent.class);
         String namespace = MethodNames.defaultNamespace(method);
         if (annotation == null) {
@@ -421,7 +422,7 @@ public final class MethodPlan {
             d = dev.idempotency.spi.Options.duration(attribute, value);
         } catch (IllegalArgumentException e) {
             throw new IdempotencyConfigurationException("@Idempotent(" + attribute + " = \"" + value + "\") on "
-                    + description + ": not a duration such as 10m, 30s or PT10M", namespace, null);
+                    + description + ": not a duration such as 10m, 30s or (ISO-8601) PT10M", namespace, null);
         }
         if (d.isNegative() || d.isZero() || d.toMillis() == 0) {
             throw new IdempotencyConfigurationException("@Idempotent(" + attribute + " = \"" + value + "\") on "

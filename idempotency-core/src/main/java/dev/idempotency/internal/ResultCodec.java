@@ -1,5 +1,6 @@
 package dev.idempotency.internal;
 
+import dev.idempotency.bridge.MethodNames;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JavaType;

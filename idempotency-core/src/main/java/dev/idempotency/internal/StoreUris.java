@@ -14,46 +14,36 @@ import java.util.stream.Collectors;
 /** Finds the store for a URI among the providers on the classpath. */
 public final class StoreUris {
 
-    private static volatile List<IdempotencyStoreProvider> providers;
-
     private StoreUris() {
     }
 
+    /**
+     * The providers this library's class loader and the thread's context class loader see, looked up each time (a
+     * store URI is resolved when a runtime is configured, not per call): a provider that only a later loader sees, such
+     * as a Spring Boot jar's {@code BOOT-INF/lib} at the agent's first call, is found.
+     */
     static List<IdempotencyStoreProvider> providers() {
-        List<IdempotencyStoreProvider> list = providers;
-        if (list == null) {
-            Map<Class<?>, IdempotencyStoreProvider> found = new LinkedHashMap<>();
-            for (ClassLoader loader : new ClassLoader[] {StoreUris.class.getClassLoader(),
-                    Thread.currentThread().getContextClassLoader()}) {
-                if (loader == null) {
-                    continue;
-                }
-                for (IdempotencyStoreProvider p : ServiceLoader.load(IdempotencyStoreProvider.class, loader)) {
-                    found.putIfAbsent(p.getClass(), p);
-                }
+        Map<Class<?>, IdempotencyStoreProvider> found = new LinkedHashMap<>();
+        for (ClassLoader loader : new ClassLoader[] {StoreUris.class.getClassLoader(),
+                Thread.currentThread().getContextClassLoader()}) {
+            if (loader == null) {
+                continue;
             }
-            list = providers = List.copyOf(new ArrayList<>(found.values()));
+            for (IdempotencyStoreProvider p : ServiceLoader.load(IdempotencyStoreProvider.class, loader)) {
+                found.putIfAbsent(p.getClass(), p);
+            }
         }
-        return list;
+        return new ArrayList<>(found.values());
     }
 
     public static IdempotencyStoreProvider providerFor(String uri) {
-        for (IdempotencyStoreProvider p : providers()) {
+        List<IdempotencyStoreProvider> providers = providers();
+        for (IdempotencyStoreProvider p : providers) {
             if (p.accepts(uri)) {
                 return p;
             }
         }
-        // a provider the cached list could not see: one in the class loader current now, e.g. a Spring Boot jar's
-        // BOOT-INF/lib seen by the agent at the first call (the list is cached from before that loader existed)
-        ClassLoader context = Thread.currentThread().getContextClassLoader();
-        if (context != null) {
-            for (IdempotencyStoreProvider p : ServiceLoader.load(IdempotencyStoreProvider.class, context)) {
-                if (p.accepts(uri)) {
-                    return p;
-                }
-            }
-        }
-        String known = providers().stream().map(IdempotencyStoreProvider::uriForms).collect(Collectors.joining(", "));
+        String known = providers.stream().map(IdempotencyStoreProvider::uriForms).collect(Collectors.joining(", "));
         String hint = uri.startsWith("redis") ? "; add the idempotency-redis module for Redis"
                 : uri.startsWith("jdbc:") ? "; add the idempotency-jdbc module for a database" : "";
         throw new IdempotencyConfigurationException(

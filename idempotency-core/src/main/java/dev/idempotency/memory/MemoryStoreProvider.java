@@ -10,6 +10,10 @@ public final class MemoryStoreProvider implements IdempotencyStoreProvider {
 
     private static final String SCHEME = "memory:";
 
+    /** Found by {@link java.util.ServiceLoader}. */
+    public MemoryStoreProvider() {
+    }
+
     @Override
     public String uriForms() {
         return "memory:[?maxEntries=N]";

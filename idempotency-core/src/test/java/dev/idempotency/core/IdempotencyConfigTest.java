@@ -34,8 +34,9 @@ class IdempotencyConfigTest {
                 .isInstanceOf(IdempotencyConfigurationException.class)
                 .hasMessage("defaultTtl must be positive, but was PT-5S");
         assertThatThrownBy(() -> b.defaultLease(Duration.ZERO)).hasMessage("defaultLease must be positive, but was PT0S");
-        assertThatThrownBy(() -> b.defaultTtl("10m"))
-                .hasMessage("defaultTtl must be an ISO-8601 duration such as PT10M, but was '10m'");
+        assertThatThrownBy(() -> b.defaultTtl("10"))
+                .hasMessage("defaultTtl must be a duration such as 500ms, 30s, 10m, 24h or PT10M, but was '10'");
+        assertThat(b.defaultTtl("10m").build().defaultTtl()).isEqualTo(Duration.ofMinutes(10));
         assertThatThrownBy(() -> b.storeUri(" ")).hasMessageContaining("store URI must not be blank");
         assertThatThrownBy(() -> b.storeUri("mongodb://localhost")).hasMessageContaining("unknown store URI 'mongodb://localhost'")
                 .hasMessageContaining("memory:");
@@ -79,33 +80,47 @@ class IdempotencyConfigTest {
     }
 
     @Test
-    void aStoreThatIsNotReachableYetFailsClosedAndIsRetriedUntilItAnswers() throws Exception {
-        java.util.concurrent.atomic.AtomicLong nanos = new java.util.concurrent.atomic.AtomicLong();
-        dev.idempotency.internal.IdempotencyEngine.useRetryTicker(nanos::get);
+    void aStoreThatIsNotReachableYetFailsClosedAndServesAsSoonAsItAnswersWithoutARebuild() {
+        Idempotency.reset();
+        FlakyStoreProvider.up = false;
+        FlakyStoreProvider.created = 0;
+        System.setProperty("idempotency.store", "flaky:");
         try {
-            retriedUntilItAnswers(nanos);
+            assertThat(Idempotency.config().storeUri()).as("building the runtime does not reach the store")
+                    .isEqualTo("flaky:");
+            java.util.concurrent.atomic.AtomicInteger runs = new java.util.concurrent.atomic.AtomicInteger();
+            assertThatThrownBy(() -> Idempotency.runtime().call("flaky", "k1", Integer.class)
+                    .run(runs::incrementAndGet))
+                    .isInstanceOfSatisfying(dev.idempotency.IdempotencyStoreException.class,
+                            e -> assertThat(e.isUnreachable()).isTrue())
+                    .hasMessageContaining("not up yet");
+            assertThat(runs).as("fail closed: the body did not run").hasValue(0);
+            FlakyStoreProvider.up = true;
+            assertThat(Idempotency.runtime().call("flaky", "k1", Integer.class).run(runs::incrementAndGet)).isEqualTo(1);
+            assertThat(Idempotency.runtime().call("flaky", "k1", Integer.class).run(runs::incrementAndGet)).isEqualTo(1);
+            assertThat(FlakyStoreProvider.created).as("one store, never rebuilt").isEqualTo(1);
         } finally {
-            dev.idempotency.internal.IdempotencyEngine.useRetryTicker(null);
+            System.clearProperty("idempotency.store");
+            Idempotency.reset();
         }
     }
 
-    private void retriedUntilItAnswers(java.util.concurrent.atomic.AtomicLong nanos) {
+    @Test
+    void failOpenIsHonouredFromTheFirstCallWhenTheStoreIsDownAtStartUp() {
         Idempotency.reset();
         FlakyStoreProvider.up = false;
-        FlakyStoreProvider.attempts = 0;
         System.setProperty("idempotency.store", "flaky:");
-        assertThatThrownBy(Idempotency::config).isInstanceOf(dev.idempotency.IdempotencyStoreException.class)
-                .hasMessageContaining("not up yet");
-        assertThatThrownBy(Idempotency::config).isInstanceOf(dev.idempotency.IdempotencyStoreException.class)
-                .hasMessageContaining("retrying at most once a second");
-        assertThat(FlakyStoreProvider.attempts).as("no retry within the second").isEqualTo(1);
-        FlakyStoreProvider.up = true;
-        nanos.addAndGet(999_000_000L);
-        assertThatThrownBy(Idempotency::config).as("still within the second")
-                .hasMessageContaining("retrying at most once a second");
-        nanos.addAndGet(2_000_000L);
-        assertThat(Idempotency.config().storeUri()).isEqualTo("flaky:");
-        assertThat(FlakyStoreProvider.attempts).isEqualTo(2);
+        System.setProperty("idempotency.failOpen", "true");
+        try {
+            java.util.concurrent.atomic.AtomicInteger runs = new java.util.concurrent.atomic.AtomicInteger();
+            assertThat(Idempotency.runtime().call("flaky", "k2", Integer.class).run(runs::incrementAndGet)).isEqualTo(1);
+            assertThat(Idempotency.runtime().call("flaky", "k2", Integer.class).run(runs::incrementAndGet))
+                    .as("no deduplication while the store is down: that is what failOpen chose").isEqualTo(2);
+        } finally {
+            System.clearProperty("idempotency.store");
+            System.clearProperty("idempotency.failOpen");
+            Idempotency.reset();
+        }
     }
 
     @Test

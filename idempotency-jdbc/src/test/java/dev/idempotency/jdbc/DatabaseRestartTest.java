@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.idempotency.IdempotencyStoreException;
 import dev.idempotency.core.Idempotency;
 import dev.idempotency.core.IdempotencyConfig;
-import dev.idempotency.internal.IdempotencyEngine;
 import dev.idempotency.spi.IdempotencyStore;
 import dev.idempotency.testkit.fixtures.ConformanceService;
 import java.nio.file.Path;
@@ -39,7 +38,7 @@ class DatabaseRestartTest {
         try (ThrowawayPostgres pg = ThrowawayPostgres.start(binaries)) {
             Idempotency.configure(IdempotencyConfig.builder().storeUri(pg.url() + "&idempotency.createTable=true"
                     + "&idempotency.connectionTimeout=PT1S&idempotency.poolSize=4").build());
-            IdempotencyStore storeBefore = IdempotencyEngine.current().store();
+            IdempotencyStore storeBefore = Idempotency.runtime().store();
             assertThat(storeBefore).isInstanceOf(JdbcStore.class);
             ConformanceService service = new ConformanceService();
             String before = "restart-" + UUID.randomUUID();
@@ -69,7 +68,7 @@ class DatabaseRestartTest {
             assertThat(service.text(before, "v")).as("the record from before the crash replays").isEqualTo("v#1");
             assertThat(service.text(during, "v")).isEqualTo("v#2");
             assertThat(service.runs("text")).isEqualTo(2);
-            assertThat(IdempotencyEngine.current().store()).as("the same store throughout").isSameAs(storeBefore);
+            assertThat(Idempotency.runtime().store()).as("the same store throughout").isSameAs(storeBefore);
         }
     }
 }

@@ -7,7 +7,6 @@ import dev.idempotency.IdempotencyConfigurationException;
 import dev.idempotency.IdempotencyStoreException;
 import dev.idempotency.core.Idempotency;
 import dev.idempotency.core.IdempotencyConfig;
-import dev.idempotency.internal.IdempotencyEngine;
 import dev.idempotency.internal.StoreUris;
 import dev.idempotency.spi.IdempotencyStore;
 import dev.idempotency.testkit.fixtures.ConformanceService;
@@ -82,7 +81,7 @@ class JdbcStoreProviderTest {
                 + "&idempotency.createTable=true&idempotency.purgeInterval=PT0S";
         Databases.postgres(); // skips or fails when the server is not there
         Idempotency.configure(IdempotencyConfig.builder().storeUri(uri).build());
-        IdempotencyStore store = IdempotencyEngine.current().store();
+        IdempotencyStore store = Idempotency.runtime().store();
         assertThat(store.describe()).startsWith("jdbc(postgresql, table=" + Databases.DB_CLOCK_TABLE + ", clock=database")
                 .contains("password=***").doesNotContain("s3cret");
         ConformanceService service = new ConformanceService();

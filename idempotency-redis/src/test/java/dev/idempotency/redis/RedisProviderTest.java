@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.idempotency.core.Idempotency;
 import dev.idempotency.core.IdempotencyConfig;
-import dev.idempotency.internal.IdempotencyEngine;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -30,8 +29,8 @@ class RedisProviderTest {
     @Test
     void aStoreUriInCode() {
         Idempotency.configure(IdempotencyConfig.builder().storeUri(SharedRedis.URI + "?keyPrefix=" + PREFIX).build());
-        assertThat(IdempotencyEngine.current().store()).isInstanceOf(RedisStore.class);
-        assertThat(IdempotencyEngine.current().store().describe()).startsWith("redis(redis://127.0.0.1:6379, Redis ")
+        assertThat(Idempotency.runtime().store()).isInstanceOf(RedisStore.class);
+        assertThat(Idempotency.runtime().store().describe()).startsWith("redis(redis://127.0.0.1:6379, Redis ")
                 .endsWith("keyPrefix '" + PREFIX + "')");
         String first = service.echo("in-code", "v");
         assertThat(service.echo("in-code", "v")).isEqualTo(first);
@@ -58,7 +57,7 @@ class RedisProviderTest {
         try {
             Idempotency.reset();
             String first = service.echo("from-property", "v");
-            assertThat(IdempotencyEngine.current().store()).isInstanceOf(RedisStore.class);
+            assertThat(Idempotency.runtime().store()).isInstanceOf(RedisStore.class);
             assertThat(service.echo("from-property", "v")).isEqualTo(first);
             assertThat(service.runs("from-property")).isEqualTo(1);
         } finally {

@@ -1,4 +1,4 @@
-package dev.idempotency.internal;
+package dev.idempotency.bridge;
 
 import java.lang.reflect.Method;
 

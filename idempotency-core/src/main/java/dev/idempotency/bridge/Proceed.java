@@ -1,4 +1,4 @@
-package dev.idempotency.internal;
+package dev.idempotency.bridge;
 
 /** Runs the intercepted method body. */
 @FunctionalInterface

@@ -1,4 +1,4 @@
-package dev.idempotency.internal;
+package dev.idempotency.bridge;
 
 import dev.idempotency.IdempotencyConfigurationException;
 import dev.idempotency.core.IdempotencyConfig;
