@@ -100,8 +100,13 @@ final class RedisConnection implements AutoCloseable {
         return closed;
     }
 
+    /** What a call after {@link #close()} is told. */
+    String closedMessage() {
+        return "the Redis store on " + server + " is closed";
+    }
+
     IllegalStateException closedError() {
-        return new IllegalStateException("the Redis store on " + server + " is closed");
+        return new IllegalStateException(closedMessage());
     }
 
     private Connected connectOrJoin() {

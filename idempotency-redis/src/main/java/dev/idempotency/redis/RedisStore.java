@@ -223,7 +223,8 @@ public final class RedisStore implements IdempotencyStore {
     private RuntimeException failure(String operation, String namespace, String key, byte[] redisKey,
                                      RuntimeException e) {
         if (redis.isClosed()) {
-            return e instanceof IllegalStateException ? e : new IllegalStateException(redis.closedError().getMessage(), e);
+            return e instanceof IllegalStateException && redis.closedMessage().equals(e.getMessage()) ? e
+                    : new IllegalStateException(redis.closedMessage(), e);
         }
         if (e instanceof IdempotencyException) {
             return e;
@@ -320,7 +321,9 @@ public final class RedisStore implements IdempotencyStore {
          * {@code connectTimeout}, {@code socketTimeout}, {@code poolSize}, {@code poolTimeout}, {@code keyPrefix},
          * {@code clientName}, {@code durableCompletion}, {@code durableCompletionTimeout}; for Sentinel also
          * {@code database}, {@code ssl}, {@code sentinelUser},
-         * {@code sentinelPassword}; for Cluster also {@code ssl}.
+         * {@code sentinelPassword}; for Cluster also {@code ssl}. Durations as everywhere in the library
+         * ({@code 500ms}, {@code 2s}, {@code 10m}, {@code PT2S}; a bare number is refused). Reads the text only: a
+         * bad part is an {@link IdempotencyConfigurationException} naming it, with the passwords masked.
          */
         public Builder uri(String uri) {
             RedisUris.apply(uri, this);
@@ -415,7 +418,7 @@ public final class RedisStore implements IdempotencyStore {
             return this;
         }
 
-        /** How long to wait for a TCP connection. Default 2 s. */
+        /** How long to wait for a TCP connection; bounds each try to connect, too. Default 2 s. */
         public Builder connectTimeout(Duration timeout) {
             this.connectTimeout = timeout("connectTimeout", timeout);
             return this;
