@@ -1,12 +1,12 @@
 package dev.idempotency.redis;
 
+import dev.idempotency.spi.Sha256;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -31,7 +31,6 @@ final class KeyLayout {
 
     private static final int MAX_CACHED_NAMESPACES = 10_000;
     private static final Base64.Encoder BASE64URL = Base64.getUrlEncoder().withoutPadding();
-    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> digest("SHA-256"));
 
     private final String prefix;
     private final ConcurrentHashMap<String, Namespace> namespaces = new ConcurrentHashMap<>();
@@ -72,7 +71,7 @@ final class KeyLayout {
 
     byte[] key(String namespace, String key) {
         Namespace ns = namespace(namespace);
-        MessageDigest sha = SHA256.get();
+        MessageDigest sha = Sha256.digest();
         sha.update(ns.hashInput);
         byte[] hash = sha.digest(utf8(key, "key"));
         byte[] tag = BASE64URL.encode(hash);
@@ -158,13 +157,5 @@ final class KeyLayout {
             }
         }
         return sb == null ? namespace : sb.toString();
-    }
-
-    private static MessageDigest digest(String algorithm) {
-        try {
-            return MessageDigest.getInstance(algorithm);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(algorithm + " is missing from this JVM", e);
-        }
     }
 }

@@ -5,13 +5,21 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
+import redis.clients.jedis.BuilderFactory;
+import redis.clients.jedis.CommandArguments;
+import redis.clients.jedis.CommandObject;
+import redis.clients.jedis.Connection;
+import redis.clients.jedis.ConnectionPool;
+import redis.clients.jedis.Protocol;
+import redis.clients.jedis.RedisClusterClient;
 import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisNoScriptException;
 
 /**
  * One of the store's scripts. Each touches one key ({@code KEYS[1]}) and takes every value as an argument, never
- * spliced into its text, so the text and its SHA-1 are constants: the store loads the scripts once at start and calls
- * them by SHA; a server that lost them (restart, failover, {@code SCRIPT FLUSH}) gets the text again through
+ * spliced into its text, so the text and its SHA-1 are constants: the store loads the scripts once when it connects
+ * and calls them by SHA; a server that lost them (restart, failover, {@code SCRIPT FLUSH}) gets the text again through
  * {@code EVAL}, which also caches it there.
  */
 final class LuaScript {
@@ -80,6 +88,32 @@ final class LuaScript {
             return client.evalsha(shaBytes, keys, args);
         } catch (JedisNoScriptException e) {
             return client.eval(sourceBytes, keys, args);
+        }
+    }
+
+    /** Loads every script on the server, or on each node of a cluster that answers. */
+    static void loadAll(UnifiedJedis client) {
+        if (client instanceof RedisClusterClient cluster) {
+            for (ConnectionPool pool : cluster.getClusterNodes().values()) {
+                try (Connection c = pool.getResource()) {
+                    for (LuaScript script : ALL) {
+                        script.checkSha(c.executeCommand(new CommandObject<>(new CommandArguments(Protocol.Command.SCRIPT)
+                                .add(Protocol.Keyword.LOAD).add(script.sourceBytes), BuilderFactory.STRING)));
+                    }
+                } catch (JedisConnectionException e) {
+                    // a node that is down now gets the scripts by EVAL when it serves again
+                }
+            }
+        } else {
+            for (LuaScript script : ALL) {
+                script.checkSha(client.scriptLoad(script.source));
+            }
+        }
+    }
+
+    private void checkSha(String shaFromServer) {
+        if (!sha.equalsIgnoreCase(shaFromServer)) {
+            throw new IllegalStateException("the server gave the " + this + " the SHA " + shaFromServer);
         }
     }
 

@@ -10,36 +10,15 @@ import dev.idempotency.spi.StoredRecord;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.LongAdder;
-import redis.clients.jedis.BuilderFactory;
-import redis.clients.jedis.CommandArguments;
-import redis.clients.jedis.CommandObject;
-import redis.clients.jedis.Connection;
-import redis.clients.jedis.ConnectionPool;
-import redis.clients.jedis.ConnectionPoolConfig;
-import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
-import redis.clients.jedis.Pipeline;
-import redis.clients.jedis.Protocol;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.RedisClusterClient;
 import redis.clients.jedis.RedisSentinelClient;
-import redis.clients.jedis.Response;
-import redis.clients.jedis.SslOptions;
 import redis.clients.jedis.UnifiedJedis;
-import redis.clients.jedis.exceptions.JedisClusterOperationException;
-import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisDataException;
-import redis.clients.jedis.exceptions.JedisNoScriptException;
 import redis.clients.jedis.params.SetParams;
-import redis.clients.jedis.util.JedisClusterCRC16;
-import redis.clients.jedis.util.KeyValue;
 
 /**
  * The Redis store, on one server, behind Sentinel, or on a Cluster, through Jedis's pooled clients
@@ -51,16 +30,33 @@ import redis.clients.jedis.util.KeyValue;
  *         .build());
  * }</pre>
  *
+ * <p>Life cycle, the same for every store of this library:
+ * <ul>
+ *   <li><b>Built without the network.</b> {@link Builder#build()}, {@link #create(String)} and the URI provider
+ *       only check the settings; a bad one is an {@link IdempotencyConfigurationException} that names it. A store
+ *       can be built, and the application start, while Redis is down.</li>
+ *   <li><b>Connects on first use</b>, once, for all threads: it creates the client, learns the server version and
+ *       loads the scripts. If that fails, the call fails, and the next call tries again (each try is bounded by
+ *       {@code connectTimeout} and {@code socketTimeout}); calls that arrive during a try wait for it rather than
+ *       start tries of their own.</li>
+ *   <li><b>Unreachable is one thing:</b> any call that cannot reach Redis (connection refused or lost, a timeout, a
+ *       pool that cannot make a connection, a server still loading or without a master) throws an
+ *       {@link IdempotencyStoreException} whose {@link IdempotencyStoreException#isUnreachable()} is true and whose
+ *       message names the server, never its password. A server that answered (a wrong password, a value that is not
+ *       a record of this library, a key of another Redis type, a failed TLS handshake) is a store error that is not
+ *       unreachable, so {@code failOpen} never hides it. The pool reconnects by itself when the server is back.</li>
+ *   <li><b>Closes what it created:</b> {@link #close()} closes the client (pools, Sentinel listeners) the store
+ *       created; a client handed to {@link Builder#client(UnifiedJedis)} belongs to the application and stays open.
+ *       {@code close()} may be called more than once; any call after it throws {@link IllegalStateException}.</li>
+ * </ul>
+ *
  * <p>Round trips: a first execution takes two commands (claim, complete), a replay one (claim), a WAIT poll one
  * ({@code GET}). The claim is {@code SET key value NX PX lease GET} on Redis 7.0 and later, which claims a free key
  * or returns the record that is there, atomically; before 7.0, a script does the same. Complete, release and renew are
  * scripts that act only while the record is still the caller's claim. Every key is written with its expiry in the
  * same command ({@code SET … PX}, {@code PEXPIRE}), so no crash leaves a key without one. See {@link KeyLayout} for
- * the key layout and {@link RecordCodec} for the value format.
- *
- * <p>Failures (unreachable or slow server, a value that is not a record of this library, a key of another Redis
- * type) are {@link IdempotencyStoreException}s naming the key and the server, never its password. The pool
- * reconnects by itself when the server is back.
+ * the key layout and {@link RecordCodec} for the value format; {@link RedisConnection} for the topology and start-up,
+ * {@link DurableCompletion} for {@code durableCompletion}.
  */
 public final class RedisStore implements IdempotencyStore {
 
@@ -75,52 +71,21 @@ public final class RedisStore implements IdempotencyStore {
 
     private static final System.Logger LOG = System.getLogger("dev.idempotency.redis");
     private static final long MAX_EXPIRY_MILLIS = Duration.ofDays(365L * 100).toMillis();
-    private static final long SHORT_REPORT_EVERY_NANOS = TimeUnit.SECONDS.toNanos(10);
 
-    private final UnifiedJedis client;
-    private final boolean ownsClient;
+    private final RedisConnection redis;
     private final KeyLayout keys;
-    private final String server;
-    private final String serverVersion;
-    private volatile boolean claimBySetGet;
-    private final AtomicBoolean closed = new AtomicBoolean();
-    private final int durableReplicas;
-    private final long durableTimeoutMillis;
-    private final boolean durableByWaitAof;
-    private final LongAdder shortOfReplicas = new LongAdder();
-    private final AtomicLong shortReportedAt = new AtomicLong(System.nanoTime() - SHORT_REPORT_EVERY_NANOS);
-    private final AtomicLong shortSinceReport = new AtomicLong();
+    private final DurableCompletion durable;
 
-    private RedisStore(Builder b) {
-        this.keys = new KeyLayout(b.keyPrefix);
-        this.server = b.describeServer();
-        this.ownsClient = b.client == null;
-        UnifiedJedis opened = null;
-        try {
-            opened = ownsClient ? open(b) : b.client;
-            this.serverVersion = lowestServerVersion(opened);
-            this.claimBySetGet = !b.claimByScript && atLeast(serverVersion, 7, 0);
-            this.durableReplicas = b.durableReplicas;
-            this.durableTimeoutMillis = b.durableTimeout.toMillis();
-            this.durableByWaitAof = atLeast(serverVersion, 7, 2);
-            if (durableReplicas > 0 && !ownsClient && !(opened instanceof RedisClusterClient)) {
-                checkPipelinesOnOneConnection(opened);
-            }
-            loadScripts(opened);
-        } catch (RuntimeException e) {
-            if (ownsClient && opened != null) {
-                closeQuietly(opened);
-            }
-            if (e instanceof IdempotencyException) {
-                throw e;
-            }
-            throw new IdempotencyStoreException("cannot start the Redis store on " + server + ": " + reason(e),
-                    null, null, e, unreachable(e));
-        }
-        this.client = opened;
+    private RedisStore(RedisSettings settings) {
+        this.redis = new RedisConnection(settings);
+        this.keys = new KeyLayout(settings.keyPrefix());
+        this.durable = new DurableCompletion(settings.durableReplicas(), settings.durableTimeout());
     }
 
-    /** A store for a URI, as {@code -Didempotency.store=…} would make it; see {@link Builder#uri}. */
+    /**
+     * A store for a URI, as {@code -Didempotency.store=…} would make it; see {@link Builder#uri}. Does not connect:
+     * see the class comment.
+     */
     public static RedisStore create(String uri) {
         return builder().uri(uri).build();
     }
@@ -138,28 +103,28 @@ public final class RedisStore implements IdempotencyStore {
         long px = millis("lease", lease);
         byte[] found;
         try {
-            found = claimOrRead(redisKey, value, px);
+            found = claimOrRead(redis.connected(), redisKey, value, px);
         } catch (RuntimeException e) {
             throw failure("claim", namespace, key, redisKey, e);
         }
         return found == null ? ClaimResult.CLAIMED : ClaimResult.found(decode(found, namespace, key, redisKey));
     }
 
-    private byte[] claimOrRead(byte[] redisKey, byte[] value, long px) {
-        if (claimBySetGet) {
+    private byte[] claimOrRead(RedisConnection.Connected c, byte[] redisKey, byte[] value, long px) {
+        if (c.claimBySetGet) {
             try {
-                return client.setGet(redisKey, value, SetParams.setParams().nx().px(px));
+                return c.client.setGet(redisKey, value, SetParams.setParams().nx().px(px));
             } catch (JedisDataException e) {
                 if (!String.valueOf(e.getMessage()).startsWith("ERR syntax error")) {
                     throw e;
                 }
                 // a server older than 7.0 (e.g. a replica promoted during an upgrade): use the script from now on
-                claimBySetGet = false;
-                LOG.log(System.Logger.Level.WARNING, "idempotency: Redis " + server + " refused SET … NX GET;"
+                c.claimBySetGet = false;
+                LOG.log(System.Logger.Level.WARNING, "idempotency: Redis " + redis.server() + " refused SET … NX GET;"
                         + " claims use a script from now on");
             }
         }
-        Object reply = LuaScript.CLAIM.run(client, redisKey, List.of(value, number(px)));
+        Object reply = LuaScript.CLAIM.run(c.client, redisKey, List.of(value, number(px)));
         if (reply == null || reply instanceof byte[]) {
             return (byte[]) reply;
         }
@@ -171,91 +136,20 @@ public final class RedisStore implements IdempotencyStore {
         byte[] redisKey = keys.key(namespace, key);
         List<byte[]> args = List.of(RecordCodec.ownerPrefix(owner), RecordCodec.COMPLETED,
                 RecordCodec.outcomeTail(outcome), number(millis("ttl", ttl)));
-        if (durableReplicas > 0) {
-            return completeDurably(namespace, key, redisKey, args);
+        if (!durable.enabled()) {
+            return script(LuaScript.COMPLETE, "complete", namespace, key, redisKey, args);
         }
-        return script(LuaScript.COMPLETE, "complete", namespace, key, redisKey, args);
-    }
-
-    /**
-     * The complete script, then {@code WAITAOF 0 N timeout} (Redis 7.2+: N replicas have the record in their AOF) or
-     * {@code WAIT N timeout} (N replicas have received it), pipelined on one connection, since both wait for the
-     * writes of their own connection. The caller gets its result only after that, so a failover that promotes an
-     * acknowledging replica keeps the record. Fewer acknowledgements in time leave the record on the master only:
-     * still recorded (the method never runs twice because of it), reported as a warning and counted
-     * ({@link #completionsShortOfReplicas}).
-     */
-    private boolean completeDurably(String namespace, String key, byte[] redisKey, List<byte[]> args) {
-        Object reply;
-        long acknowledged;
-        try (Pipeline pipeline = pipelineFor(redisKey)) {
-            Response<Object> completed = pipeline.evalsha(LuaScript.COMPLETE.shaBytes, List.of(redisKey), args);
-            Response<?> waited = waitForReplicas(pipeline);
-            pipeline.sync();
-            try {
-                reply = completed.get();
-            } catch (JedisNoScriptException e) {
-                completed = pipeline.eval(LuaScript.COMPLETE.sourceBytes, List.of(redisKey), args);
-                waited = waitForReplicas(pipeline);
-                pipeline.sync();
-                reply = completed.get();
-            }
-            acknowledged = waited.get() instanceof KeyValue<?, ?> aof ? (Long) aof.getValue() : (Long) waited.get();
+        DurableCompletion.Completed completed;
+        try {
+            completed = durable.complete(redis.connected(), redisKey, args);
         } catch (RuntimeException e) {
             throw failure("complete", namespace, key, redisKey, e);
         }
-        if (!(reply instanceof Long n && (n == 0 || n == 1))) {
-            throw new IdempotencyStoreException("Redis " + server + " answered the complete of key '" + key
-                    + "' (namespace " + namespace + ", Redis key '" + text(redisKey) + "') with " + reply
-                    + " instead of 0 or 1", namespace, key);
+        boolean done = zeroOrOne("complete", namespace, key, redisKey, completed.reply());
+        if (done) {
+            durable.recorded(namespace, key, completed.acknowledged(), redis::currentServer);
         }
-        if (n == 1 && acknowledged < durableReplicas) {
-            shortOfReplicas(namespace, key, acknowledged);
-        }
-        return n == 1;
-    }
-
-    private Response<?> waitForReplicas(Pipeline pipeline) {
-        return durableByWaitAof ? pipeline.waitAOF(0, durableReplicas, durableTimeoutMillis)
-                : pipeline.waitReplicas(durableReplicas, durableTimeoutMillis);
-    }
-
-    /** Durable completion pipelines the wait with the write on one connection: an application's client must too. */
-    private static void checkPipelinesOnOneConnection(UnifiedJedis client) {
-        try (AutoCloseable pipeline = client.pipelined()) {
-            if (!(pipeline instanceof Pipeline)) {
-                throw new IdempotencyConfigurationException("durableCompletion needs a client whose pipelines run on"
-                        + " one connection (a standalone or Sentinel client, or the store's own cluster client), but"
-                        + " the application's " + client.getClass().getSimpleName() + " gives a "
-                        + pipeline.getClass().getSimpleName(), null, null);
-            }
-        } catch (RuntimeException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    /** A pipeline on one connection to the master that holds the key. */
-    private Pipeline pipelineFor(byte[] redisKey) {
-        if (client instanceof RedisClusterClient cluster) {
-            return new Pipeline(cluster.getConnectionFromSlot(JedisClusterCRC16.getSlot(redisKey)), true);
-        }
-        return (Pipeline) client.pipelined();
-    }
-
-    private void shortOfReplicas(String namespace, String key, long acknowledged) {
-        shortOfReplicas.increment();
-        shortSinceReport.incrementAndGet();
-        long now = System.nanoTime();
-        long last = shortReportedAt.get();
-        if (now - last >= SHORT_REPORT_EVERY_NANOS && shortReportedAt.compareAndSet(last, now)) {
-            LOG.log(System.Logger.Level.WARNING, "idempotency: key '" + key + "' (namespace " + namespace
-                    + ") is recorded on the master of " + currentServer() + ", but only " + acknowledged + " of "
-                    + durableReplicas + " replicas acknowledged it within " + durableTimeoutMillis + " ms ("
-                    + shortSinceReport.getAndSet(0) + " completions short of their replicas since the last report);"
-                    + " a failover before they catch up can lose such a record, and its key can then run again");
-        }
+        return done;
     }
 
     /**
@@ -263,7 +157,7 @@ public final class RedisStore implements IdempotencyStore {
      * since the store started; 0 when the option is off. For a metric or an alert.
      */
     public long completionsShortOfReplicas() {
-        return shortOfReplicas.sum();
+        return durable.shortOfReplicas();
     }
 
     @Override
@@ -284,7 +178,7 @@ public final class RedisStore implements IdempotencyStore {
         byte[] redisKey = keys.key(namespace, key);
         byte[] value;
         try {
-            value = client.get(redisKey);
+            value = redis.connected().client.get(redisKey);
         } catch (RuntimeException e) {
             throw failure("read", namespace, key, redisKey, e);
         }
@@ -295,15 +189,19 @@ public final class RedisStore implements IdempotencyStore {
                            List<byte[]> args) {
         Object reply;
         try {
-            reply = script.run(client, redisKey, args);
+            reply = script.run(redis.connected().client, redisKey, args);
         } catch (RuntimeException e) {
             throw failure(operation, namespace, key, redisKey, e);
         }
+        return zeroOrOne(operation, namespace, key, redisKey, reply);
+    }
+
+    private boolean zeroOrOne(String operation, String namespace, String key, byte[] redisKey, Object reply) {
         if (reply instanceof Long n && (n == 0 || n == 1)) {
             return n == 1;
         }
-        throw new IdempotencyStoreException("Redis " + server + " answered the " + operation + " of key '" + key
-                + "' (namespace " + namespace + ", Redis key '" + text(redisKey) + "') with " + reply
+        throw new IdempotencyStoreException("Redis " + redis.server() + " answered the " + operation + " of key '"
+                + key + "' (namespace " + namespace + ", Redis key '" + text(redisKey) + "') with " + reply
                 + " instead of 0 or 1", namespace, key);
     }
 
@@ -312,201 +210,28 @@ public final class RedisStore implements IdempotencyStore {
             return RecordCodec.decode(value);
         } catch (RecordCodec.MalformedRecordException e) {
             throw new IdempotencyStoreException("the value at Redis key '" + text(redisKey) + "' (namespace "
-                    + namespace + ", key '" + key + "') on " + server + " is not an idempotency record: "
+                    + namespace + ", key '" + key + "') on " + redis.server() + " is not an idempotency record: "
                     + e.getMessage() + "; it is left as it is, and the method does not run", namespace, key);
         }
     }
 
-    private IdempotencyStoreException failure(String operation, String namespace, String key, byte[] redisKey,
-                                              RuntimeException e) {
-        if (e instanceof IdempotencyStoreException s) {
-            return s;
-        }
-        return new IdempotencyStoreException("Redis " + currentServer() + " could not " + operation + " key '" + key
-                + "' (namespace " + namespace + ", Redis key '" + text(redisKey) + "'): " + reason(e),
-                namespace, key, e, unreachable(e));
-    }
-
     /**
-     * Whether the failure means Redis could not be reached (so {@code failOpen} may apply): a lost or refused
-     * connection, a timeout, a server still loading its data or without a master. A failed TLS handshake is a
-     * configuration error and an error reply is an answer: neither is "unreachable".
+     * What a failed call throws: after {@link #close()} the closed-store error, whatever Jedis said about its closed
+     * pool; an error of this library (a configuration error found on connecting) as it is; anything else as an
+     * {@link IdempotencyStoreException} naming the server and the key, unreachable or not.
      */
-    static boolean unreachable(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof javax.net.ssl.SSLException || t instanceof java.security.cert.CertificateException) {
-                return false;
-            }
+    private RuntimeException failure(String operation, String namespace, String key, byte[] redisKey,
+                                     RuntimeException e) {
+        if (redis.isClosed()) {
+            return e instanceof IllegalStateException && redis.closedMessage().equals(e.getMessage()) ? e
+                    : new IllegalStateException(redis.closedMessage(), e);
         }
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof JedisConnectionException || t instanceof JedisClusterOperationException) {
-                return true; // the latter: no node of the cluster could serve the key in time
-            }
-            if (t instanceof JedisDataException d && d.getMessage() != null
-                    && (d.getMessage().startsWith("LOADING") || d.getMessage().startsWith("MASTERDOWN"))) {
-                return true;
-            }
+        if (e instanceof IdempotencyException) {
+            return e;
         }
-        return false;
-    }
-
-    private static String reason(RuntimeException e) {
-        String message = String.valueOf(e.getMessage());
-        if (e instanceof JedisConnectionException) {
-            for (Throwable t = e; t != null; t = t.getCause()) {
-                if (t instanceof javax.net.ssl.SSLException || t instanceof java.security.cert.CertificateException) {
-                    return "the TLS handshake failed (" + rootMessage(e) + ")";
-                }
-            }
-            return "the server is unreachable or did not answer in time (" + rootMessage(e) + ")";
-        }
-        if (e instanceof JedisDataException && message.startsWith("WRONGTYPE")) {
-            return "the key holds a Redis value of another type (WRONGTYPE), not a record of this library;"
-                    + " it is left as it is";
-        }
-        if (e instanceof JedisClusterOperationException) {
-            return "the cluster could not serve the key (" + rootMessage(e) + ")";
-        }
-        return e.getClass().getSimpleName() + ": " + rootMessage(e);
-    }
-
-    private static String rootMessage(Throwable e) {
-        Throwable t = e;
-        String message = e.getMessage();
-        for (int depth = 0; t.getCause() != null && depth < 10; depth++) {
-            t = t.getCause();
-            if (t.getMessage() != null) {
-                message = t.getMessage();
-            }
-        }
-        return t == e ? message : t.getClass().getSimpleName() + ": " + message;
-    }
-
-    private String currentServer() {
-        if (client instanceof RedisSentinelClient sentinel) {
-            try {
-                return server + " (master " + sentinel.getCurrentMaster() + ")";
-            } catch (RuntimeException e) {
-                return server;
-            }
-        }
-        return server;
-    }
-
-    // ---- starting ----
-
-    private static UnifiedJedis open(Builder b) {
-        ConnectionPoolConfig pool = new ConnectionPoolConfig();
-        pool.setMaxTotal(b.poolSize);
-        pool.setMaxIdle(b.poolSize);
-        pool.setMinIdle(0);
-        pool.setMaxWait(b.poolTimeout);
-        pool.setBlockWhenExhausted(true);
-        pool.setJmxEnabled(false);
-        // TLS verifies the server's certificate chain and host name (the JVM's trust store)
-        SslOptions tls = b.ssl ? SslOptions.defaults() : null;
-        DefaultJedisClientConfig data = DefaultJedisClientConfig.builder()
-                .connectionTimeoutMillis(intMillis(b.connectTimeout))
-                .socketTimeoutMillis(intMillis(b.socketTimeout))
-                .user(b.user)
-                .password(b.password)
-                .database(b.database)
-                .clientName(b.clientName)
-                .sslOptions(tls)
-                .build();
-        switch (b.mode) {
-            case STANDALONE:
-                return RedisClient.builder().hostAndPort(b.nodes.get(0)).clientConfig(data).poolConfig(pool).build();
-            case SENTINEL:
-                DefaultJedisClientConfig sentinels = DefaultJedisClientConfig.builder()
-                        .connectionTimeoutMillis(intMillis(b.connectTimeout))
-                        .socketTimeoutMillis(intMillis(b.socketTimeout))
-                        .user(b.sentinelUser)
-                        .password(b.sentinelPassword)
-                        .clientName(b.clientName)
-                        .sslOptions(tls)
-                        .build();
-                return RedisSentinelClient.builder().masterName(b.masterName).sentinels(new LinkedHashSet<>(b.nodes))
-                        .clientConfig(data).sentinelClientConfig(sentinels).poolConfig(pool).build();
-            case CLUSTER:
-                return RedisClusterClient.builder().nodes(new LinkedHashSet<>(b.nodes)).clientConfig(data)
-                        .poolConfig(pool).build();
-            default:
-                throw new IllegalStateException(String.valueOf(b.mode));
-        }
-    }
-
-    /** The lowest {@code redis_version} among the servers (each master and replica of a cluster that answers). */
-    private static String lowestServerVersion(UnifiedJedis client) {
-        List<String> infos = new ArrayList<>();
-        if (client instanceof RedisClusterClient cluster) {
-            RuntimeException last = null;
-            for (ConnectionPool pool : cluster.getClusterNodes().values()) {
-                try (Connection c = pool.getResource()) {
-                    infos.add(c.executeCommand(new CommandObject<>(
-                            new CommandArguments(Protocol.Command.INFO).add("server"), BuilderFactory.STRING)));
-                } catch (RuntimeException e) {
-                    last = e; // a node that is down serves nothing; the others tell the version
-                }
-            }
-            if (infos.isEmpty()) {
-                throw last != null ? last : new JedisConnectionException("no cluster node is known");
-            }
-        } else {
-            infos.add(client.info("server"));
-        }
-        String lowest = null;
-        for (String info : infos) {
-            String version = "0.0.0";
-            for (String line : info.split("\r?\n")) {
-                if (line.startsWith("redis_version:")) {
-                    version = line.substring("redis_version:".length()).trim();
-                }
-            }
-            if (lowest == null || !atLeast(version, versionPart(lowest, 0), versionPart(lowest, 1))) {
-                lowest = version;
-            }
-        }
-        return lowest;
-    }
-
-    private static void loadScripts(UnifiedJedis client) {
-        if (client instanceof RedisClusterClient cluster) {
-            for (ConnectionPool pool : cluster.getClusterNodes().values()) {
-                try (Connection c = pool.getResource()) {
-                    for (LuaScript script : LuaScript.ALL) {
-                        checkSha(script, c.executeCommand(new CommandObject<>(new CommandArguments(Protocol.Command.SCRIPT)
-                                .add(Protocol.Keyword.LOAD).add(script.sourceBytes), BuilderFactory.STRING)));
-                    }
-                } catch (JedisConnectionException e) {
-                    // a node that is down now gets the scripts by EVAL when it serves again
-                }
-            }
-        } else {
-            for (LuaScript script : LuaScript.ALL) {
-                checkSha(script, client.scriptLoad(script.source));
-            }
-        }
-    }
-
-    private static void checkSha(LuaScript script, String sha) {
-        if (!script.sha.equalsIgnoreCase(sha)) {
-            throw new IllegalStateException("the server gave the " + script + " the SHA " + sha);
-        }
-    }
-
-    static boolean atLeast(String version, int major, int minor) {
-        int ma = versionPart(version, 0);
-        return ma > major || (ma == major && versionPart(version, 1) >= minor);
-    }
-
-    private static int versionPart(String version, int index) {
-        String[] parts = version.split("\\.");
-        try {
-            return index < parts.length ? Integer.parseInt(parts[index].replaceAll("\\D.*", "")) : 0;
-        } catch (NumberFormatException e) {
-            return 0;
-        }
+        return new IdempotencyStoreException("Redis " + redis.currentServer() + " could not " + operation + " key '"
+                + key + "' (namespace " + namespace + ", Redis key '" + text(redisKey) + "'): "
+                + RedisFailures.reason(e), namespace, key, e, RedisFailures.unreachable(e));
     }
 
     // ---- small helpers ----
@@ -518,10 +243,6 @@ public final class RedisStore implements IdempotencyStore {
         return d.compareTo(Duration.ofMillis(MAX_EXPIRY_MILLIS)) > 0 ? MAX_EXPIRY_MILLIS : Math.max(1, d.toMillis());
     }
 
-    private static int intMillis(Duration d) {
-        return (int) Math.min(Integer.MAX_VALUE, d.toMillis());
-    }
-
     private static byte[] number(long n) {
         return Long.toString(n).getBytes(StandardCharsets.US_ASCII);
     }
@@ -530,40 +251,38 @@ public final class RedisStore implements IdempotencyStore {
         return new String(redisKey, StandardCharsets.UTF_8);
     }
 
-    private static void closeQuietly(UnifiedJedis client) {
-        try {
-            client.close();
-        } catch (RuntimeException e) {
-            // closing after a failed start: the first error is the one to report
-        }
-    }
-
     /** The Redis key of a record, for tests and operators. */
     String redisKey(String namespace, String key) {
         return text(keys.key(namespace, key));
     }
 
-    /** The lowest server version seen at start, e.g. {@code 7.0.15}. */
+    /** The lowest server version, e.g. {@code 7.0.15}; connects if need be. For tests. */
     String serverVersion() {
-        return serverVersion;
+        return redis.connected().version;
     }
 
-    /** Whether claims use {@code SET … NX GET} (7.0+) rather than the claim script. */
+    /** Whether claims use {@code SET … NX GET} (7.0+) rather than the claim script; connects if need be. For tests. */
     boolean claimsBySetGet() {
-        return claimBySetGet;
+        return redis.connected().claimBySetGet;
     }
 
+    /** Whether the store has connected (and not been closed since); never connects. For tests. */
+    boolean isConnected() {
+        return redis.ifConnected() != null && !redis.isClosed();
+    }
+
+    /** The server, its version once connected, and the key prefix; never connects. */
     @Override
     public String describe() {
-        return "redis(" + server + ", Redis " + serverVersion + ", keyPrefix '" + keys.prefix() + "')";
+        RedisConnection.Connected c = redis.ifConnected();
+        return "redis(" + redis.server() + ", " + (c == null ? "not connected yet" : "Redis " + c.version)
+                + ", keyPrefix '" + keys.prefix() + "')";
     }
 
-    /** Closes the connection pools (and the Sentinel listeners) of a client the store opened itself. */
+    /** Closes the client the store created (see the class comment); an application's client stays open. */
     @Override
     public void close() {
-        if (closed.compareAndSet(false, true) && ownsClient) {
-            client.close();
-        }
+        redis.close();
     }
 
     /**
@@ -572,9 +291,7 @@ public final class RedisStore implements IdempotencyStore {
      */
     public static final class Builder {
 
-        enum Mode { STANDALONE, SENTINEL, CLUSTER }
-
-        private Mode mode;
+        private RedisSettings.Mode mode;
         private List<HostAndPort> nodes = List.of();
         private String masterName;
         private UnifiedJedis client;
@@ -604,7 +321,9 @@ public final class RedisStore implements IdempotencyStore {
          * {@code connectTimeout}, {@code socketTimeout}, {@code poolSize}, {@code poolTimeout}, {@code keyPrefix},
          * {@code clientName}, {@code durableCompletion}, {@code durableCompletionTimeout}; for Sentinel also
          * {@code database}, {@code ssl}, {@code sentinelUser},
-         * {@code sentinelPassword}; for Cluster also {@code ssl}.
+         * {@code sentinelPassword}; for Cluster also {@code ssl}. Durations as everywhere in the library
+         * ({@code 500ms}, {@code 2s}, {@code 10m}, {@code PT2S}; a bare number is refused). Reads the text only: a
+         * bad part is an {@link IdempotencyConfigurationException} naming it, with the passwords masked.
          */
         public Builder uri(String uri) {
             RedisUris.apply(uri, this);
@@ -613,7 +332,7 @@ public final class RedisStore implements IdempotencyStore {
 
         /** One server. */
         public Builder standalone(String host, int port) {
-            this.mode = Mode.STANDALONE;
+            this.mode = RedisSettings.Mode.STANDALONE;
             this.nodes = List.of(hostAndPort(host, port));
             this.masterName = null;
             this.client = null;
@@ -625,7 +344,7 @@ public final class RedisStore implements IdempotencyStore {
             if (masterName == null || masterName.isBlank()) {
                 throw bad("masterName must not be blank, but was " + quoted(masterName));
             }
-            this.mode = Mode.SENTINEL;
+            this.mode = RedisSettings.Mode.SENTINEL;
             this.nodes = hostAndPorts("sentinels", sentinels);
             this.masterName = masterName;
             this.client = null;
@@ -634,7 +353,7 @@ public final class RedisStore implements IdempotencyStore {
 
         /** A cluster, discovered from any of the given nodes ({@code "host:port"}). */
         public Builder cluster(String... nodes) {
-            this.mode = Mode.CLUSTER;
+            this.mode = RedisSettings.Mode.CLUSTER;
             this.nodes = hostAndPorts("cluster nodes", nodes);
             this.masterName = null;
             this.client = null;
@@ -699,7 +418,7 @@ public final class RedisStore implements IdempotencyStore {
             return this;
         }
 
-        /** How long to wait for a TCP connection. Default 2 s. */
+        /** How long to wait for a TCP connection; bounds each try to connect, too. Default 2 s. */
         public Builder connectTimeout(Duration timeout) {
             this.connectTimeout = timeout("connectTimeout", timeout);
             return this;
@@ -761,7 +480,10 @@ public final class RedisStore implements IdempotencyStore {
             return this;
         }
 
-        /** Opens the pools, learns the server version and loads the scripts; fails if no server answers. */
+        /**
+         * The store, once the settings fit together. Does not connect: the store connects on its first call, so it can
+         * be built while Redis is down (see {@link RedisStore}).
+         */
         public RedisStore build() {
             if (mode == null && client == null) {
                 throw bad("no Redis given: call uri(…), standalone(…), sentinel(…), cluster(…) or client(…)");
@@ -770,53 +492,17 @@ public final class RedisStore implements IdempotencyStore {
                 throw bad("durableCompletionTimeout (" + durableTimeout + ") must be shorter than socketTimeout ("
                         + socketTimeout + "), which bounds the wait for the replicas' answer");
             }
-            if (mode == Mode.CLUSTER && database != 0) {
+            if (mode == RedisSettings.Mode.CLUSTER && database != 0) {
                 throw bad("Redis Cluster has only database 0, but database was " + database);
             }
-            return new RedisStore(this);
+            return new RedisStore(settings());
         }
 
-        /** What the builder holds, for tests. */
-        record Snapshot(Mode mode, List<String> nodes, String masterName, String user, String password,
-                        String sentinelUser, String sentinelPassword, int database, boolean ssl, String keyPrefix,
-                        Duration connectTimeout, Duration socketTimeout, int poolSize, Duration poolTimeout,
-                        String clientName) {
-        }
-
-        Snapshot snapshot() {
-            return new Snapshot(mode, nodes.stream().map(HostAndPort::toString).toList(), masterName, user, password,
-                    sentinelUser, sentinelPassword, database, ssl, keyPrefix, connectTimeout, socketTimeout, poolSize,
-                    poolTimeout, clientName);
-        }
-
-        /** The server as messages name it: a URI without password or query. */
-        String describeServer() {
-            if (client != null) {
-                return "application client " + client.getClass().getSimpleName();
-            }
-            StringBuilder sb = new StringBuilder(switch (mode) {
-                case STANDALONE -> ssl ? RedisUris.REDISS : RedisUris.REDIS;
-                case SENTINEL -> RedisUris.SENTINEL;
-                case CLUSTER -> RedisUris.CLUSTER;
-            });
-            if (user != null || password != null) {
-                sb.append(user != null ? user : "").append(password != null ? ":***" : "").append('@');
-            }
-            for (int i = 0; i < nodes.size(); i++) {
-                HostAndPort hp = nodes.get(i);
-                sb.append(i == 0 ? "" : ",").append(hp.getHost().indexOf(':') >= 0 ? "[" + hp.getHost() + "]"
-                        : hp.getHost()).append(':').append(hp.getPort());
-            }
-            if (mode == Mode.SENTINEL) {
-                sb.append('/').append(masterName);
-            }
-            if (database != 0) {
-                sb.append(mode == Mode.STANDALONE ? "/" : "?database=").append(database);
-            }
-            if (ssl && mode != Mode.STANDALONE) {
-                sb.append(database != 0 ? "&" : "?").append("ssl=true");
-            }
-            return sb.toString();
+        /** What the builder holds now, frozen. */
+        RedisSettings settings() {
+            return new RedisSettings(mode, nodes, masterName, client, user, password, sentinelUser, sentinelPassword,
+                    database, ssl, keyPrefix, connectTimeout, socketTimeout, poolSize, poolTimeout, clientName,
+                    durableReplicas, durableTimeout, claimByScript);
         }
 
         private static HostAndPort hostAndPort(String host, int port) {

@@ -1,11 +1,10 @@
 package dev.idempotency.redis;
 
 import dev.idempotency.IdempotencyConfigurationException;
+import dev.idempotency.spi.Options;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -22,7 +21,10 @@ import java.util.Set;
  * redis-sentinel://[user:password@]host[:port][,host[:port]…]/masterName[?options]     port defaults to 26379
  * redis-cluster://[user:password@]host[:port][,host[:port]…][?options]
  * </pre>
- * User and password are percent-decoded. Every error names the bad part and shows the URI with its passwords masked.
+ * User and password are percent-decoded. Options are read with {@link Options}, as every setting of the library:
+ * durations as {@code 500ms}, {@code 2s}, {@code 10m} or {@code PT2S} (a bare number is refused), booleans as
+ * {@code true} or {@code false}. Every error names the bad part and shows the URI with its passwords masked. Reading a
+ * URI never touches the network.
  */
 final class RedisUris {
 
@@ -115,7 +117,7 @@ final class RedisUris {
                 b.standalone(hp.host, hp.port);
                 b.ssl(p.scheme.equals(REDISS));
                 if (p.path != null && !p.path.isEmpty()) {
-                    b.database(number("the database (path)", p.path));
+                    b.database(Options.integer("the database (path)", p.path));
                 }
             }
             case SENTINEL -> {
@@ -166,16 +168,16 @@ final class RedisUris {
 
     private static void param(RedisStore.Builder b, String name, String value) {
         switch (name) {
-            case "connectTimeout" -> b.connectTimeout(duration(name, value));
-            case "socketTimeout" -> b.socketTimeout(duration(name, value));
-            case "poolTimeout" -> b.poolTimeout(duration(name, value));
-            case "poolSize" -> b.poolSize(number(name, value));
+            case "connectTimeout" -> b.connectTimeout(Options.positiveDuration(name, value));
+            case "socketTimeout" -> b.socketTimeout(Options.positiveDuration(name, value));
+            case "poolTimeout" -> b.poolTimeout(Options.positiveDuration(name, value));
+            case "poolSize" -> b.poolSize(Options.integer(name, value));
             case "keyPrefix" -> b.keyPrefix(value);
             case "clientName" -> b.clientName(value);
-            case "durableCompletion" -> b.durableCompletion(number(name, value));
-            case "durableCompletionTimeout" -> b.durableCompletionTimeout(duration(name, value));
-            case "database" -> b.database(number(name, value));
-            case "ssl" -> b.ssl(bool(name, value));
+            case "durableCompletion" -> b.durableCompletion(Options.integer(name, value));
+            case "durableCompletionTimeout" -> b.durableCompletionTimeout(Options.positiveDuration(name, value));
+            case "database" -> b.database(Options.integer(name, value));
+            case "ssl" -> b.ssl(Options.bool(name, value));
             case "sentinelUser" -> b.sentinelUser(value.isEmpty() ? null : value);
             case "sentinelPassword" -> b.sentinelPassword(value.isEmpty() ? null : value);
             default -> throw new IllegalStateException(name);
@@ -275,44 +277,6 @@ final class RedisUris {
         return new HostPort(host, p);
     }
 
-    private static int number(String name, String value) {
-        try {
-            return Integer.parseInt(value);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(name + " must be a whole number, but was '" + value + "'");
-        }
-    }
-
-    private static boolean bool(String name, String value) {
-        if (value.equalsIgnoreCase("true") || value.equalsIgnoreCase("false")) {
-            return Boolean.parseBoolean(value);
-        }
-        throw new IllegalArgumentException(name + " must be true or false, but was '" + value + "'");
-    }
-
-    /** {@code 250ms}, {@code 2s}, an ISO-8601 duration such as {@code PT2S}, or a bare number of milliseconds. */
-    static Duration duration(String name, String value) {
-        String v = value.trim();
-        try {
-            if (v.matches("\\d{1,9}")) {
-                return Duration.ofMillis(Long.parseLong(v));
-            }
-            if (v.matches("\\d{1,9}ms")) {
-                return Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2)));
-            }
-            if (v.matches("\\d{1,6}s")) {
-                return Duration.ofSeconds(Long.parseLong(v.substring(0, v.length() - 1)));
-            }
-            if (v.startsWith("P") || v.startsWith("p")) {
-                return Duration.parse(v);
-            }
-        } catch (DateTimeParseException e) {
-            // fall through to the message below
-        }
-        throw new IllegalArgumentException(name + " must be a duration such as 500ms, 2s or PT2S, but was '" + value
-                + "'");
-    }
-
     /** Percent-decoding of one part; '+' stays '+'. The message never shows the part, which may be a password. */
     private static String decode(String what, String text) {
         if (text.indexOf('%') < 0) {
@@ -360,7 +324,7 @@ final class RedisUris {
             sb.append('/').append(p.path);
         }
         if (p.query != null) {
-            sb.append('?').append(dev.idempotency.internal.StoreUris.redact(p.query));
+            sb.append('?').append(Options.redact(p.query));
         }
         return sb.toString();
     }

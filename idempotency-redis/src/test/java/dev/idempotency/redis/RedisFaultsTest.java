@@ -150,15 +150,21 @@ class RedisFaultsTest {
         } finally {
             doomed.close();
         }
-        // a store cannot start without its server, and says so without the password
-        assertThatThrownBy(() -> RedisStore.create(doomedUri + "?connectTimeout=300ms"))
-                .isInstanceOf(IdempotencyStoreException.class)
-                .hasMessageContaining("cannot start the Redis store on redis://default:***@127.0.0.1:" + doomed.port)
-                .satisfies(e -> assertThat(Arrays.toString(chain(e))).doesNotContain(SECRET));
-        // nor with a wrong password, which it does not print either
-        assertThatThrownBy(() -> RedisStore.create("redis://:wrong-" + SECRET + "@127.0.0.1:" + node.port))
-                .isInstanceOf(IdempotencyStoreException.class)
-                .satisfies(e -> assertThat(Arrays.toString(chain(e))).doesNotContain(SECRET));
+        // a store whose server is gone is still built (it connects on first use), and its first call says why
+        try (RedisStore gone = RedisStore.create(doomedUri + "?connectTimeout=300ms")) {
+            assertThatThrownBy(() -> gone.claim("faults", "k", "o", "fp", Duration.ofSeconds(5)))
+                    .isInstanceOf(IdempotencyStoreException.class)
+                    .hasMessageContaining("Redis redis://default:***@127.0.0.1:" + doomed.port + " could not claim key")
+                    .satisfies(e -> assertThat(((IdempotencyStoreException) e).isUnreachable()).isTrue())
+                    .satisfies(e -> assertThat(Arrays.toString(chain(e))).doesNotContain(SECRET));
+        }
+        // nor with a wrong password, which it does not print either, and which is an answer, not "unreachable"
+        try (RedisStore wrong = RedisStore.create("redis://:wrong-" + SECRET + "@127.0.0.1:" + node.port)) {
+            assertThatThrownBy(() -> wrong.claim("faults", "k", "o", "fp", Duration.ofSeconds(5)))
+                    .isInstanceOf(IdempotencyStoreException.class)
+                    .satisfies(e -> assertThat(((IdempotencyStoreException) e).isUnreachable()).isFalse())
+                    .satisfies(e -> assertThat(Arrays.toString(chain(e))).doesNotContain(SECRET));
+        }
     }
 
     @Test
@@ -225,7 +231,8 @@ class RedisFaultsTest {
         own.close();
         own.close();
         RedisNode.await("the store's connections to close", Duration.ofSeconds(5), () -> connectionsNamed(name) == 0);
-        assertThatThrownBy(() -> own.read("faults.close", "k1")).isInstanceOf(IdempotencyStoreException.class);
+        assertThatThrownBy(() -> own.read("faults.close", "k1")).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("is closed");
     }
 
     private static long connectionsNamed(String name) {

@@ -29,21 +29,39 @@ class RedisProviderTest {
     @Test
     void aStoreUriInCode() {
         Idempotency.configure(IdempotencyConfig.builder().storeUri(SharedRedis.URI + "?keyPrefix=" + PREFIX).build());
-        assertThat(Idempotency.runtime().store()).isInstanceOf(RedisStore.class);
-        assertThat(Idempotency.runtime().store().describe()).startsWith("redis(redis://127.0.0.1:6379, Redis ")
-                .endsWith("keyPrefix '" + PREFIX + "')");
         String first = service.echo("in-code", "v");
         assertThat(service.echo("in-code", "v")).isEqualTo(first);
         assertThat(service.runs("in-code")).isEqualTo(1);
+        assertThat(inRedis("in-code")).as("the record is in Redis, under the URI's prefix").isTrue();
+    }
+
+    @Test
+    void describeNamesTheServerWithoutConnectingAndItsVersionOnceConnected() {
+        try (RedisStore store = RedisStore.create(SharedRedis.URI + "?keyPrefix=" + PREFIX)) {
+            assertThat(store.describe()).isEqualTo("redis(redis://127.0.0.1:6379, not connected yet, keyPrefix '"
+                    + PREFIX + "')");
+            store.read("provider", "nothing");
+            assertThat(store.describe()).startsWith("redis(redis://127.0.0.1:6379, Redis ")
+                    .endsWith("keyPrefix '" + PREFIX + "')");
+        }
+    }
+
+    /** Whether the key's record is in the shared Redis under the prefix: the URI's store served the call. */
+    private static boolean inRedis(String key) {
+        try (RedisStore layout = RedisStore.create(SharedRedis.URI + "?keyPrefix=" + PREFIX);
+                var jedis = SharedRedis.jedis()) {
+            return jedis.exists(layout.redisKey(RedisTestService.NAMESPACE, key));
+        }
     }
 
     @Test
     void anApplicationsOwnClientIsUsedAndLeftOpen() {
         try (RedisClient client = RedisClient.create(RedisCheck.HOST, RedisCheck.PORT)) {
             RedisStore store = RedisStore.builder().client(client).keyPrefix(PREFIX).build();
-            assertThat(store.describe()).startsWith("redis(application client RedisClient, Redis ");
+            assertThat(store.describe()).startsWith("redis(application client RedisClient, not connected yet");
             Idempotency.configure(IdempotencyConfig.builder().store(store).build());
             String first = service.echo("own-client", "v");
+            assertThat(store.describe()).startsWith("redis(application client RedisClient, Redis ");
             assertThat(service.echo("own-client", "v")).isEqualTo(first);
             Idempotency.reset(); // closes the store
             assertThat(client.ping()).as("the application's client is still open").isEqualTo("PONG");
@@ -57,9 +75,9 @@ class RedisProviderTest {
         try {
             Idempotency.reset();
             String first = service.echo("from-property", "v");
-            assertThat(Idempotency.runtime().store()).isInstanceOf(RedisStore.class);
             assertThat(service.echo("from-property", "v")).isEqualTo(first);
             assertThat(service.runs("from-property")).isEqualTo(1);
+            assertThat(inRedis("from-property")).as("the record is in Redis, under the URI's prefix").isTrue();
         } finally {
             if (previous == null) {
                 System.clearProperty("idempotency.store");

@@ -28,7 +28,7 @@ class RedisStandaloneStoreTest extends RealTimeStoreSuite {
     void claimsUseSetNxGetOnRedisSevenAndEveryKeyHasAnExpiry() {
         RedisStore redis = (RedisStore) store;
         assertThat(redis.serverVersion()).isNotBlank();
-        assertThat(redis.claimsBySetGet()).isEqualTo(RedisStore.atLeast(redis.serverVersion(), 7, 0));
+        assertThat(redis.claimsBySetGet()).isEqualTo(RedisConnection.atLeast(redis.serverVersion(), 7, 0));
         store.claim(namespace, "k", "o", "fp", lease());
         try (var jedis = SharedRedis.jedis()) {
             long claimed = jedis.pttl(redis.redisKey(namespace, "k"));

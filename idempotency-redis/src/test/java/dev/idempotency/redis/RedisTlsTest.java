@@ -76,17 +76,23 @@ class RedisTlsTest {
 
     @Test
     void theServersNameIsVerified() {
-        assertThatThrownBy(() -> RedisStore.create("rediss://localhost:" + node.port + "?connectTimeout=1s"))
-                .isInstanceOf(IdempotencyStoreException.class)
-                .hasMessageContaining("cannot start the Redis store on rediss://localhost:" + node.port)
-                .hasMessageContaining("the TLS handshake failed")
-                .hasMessageContaining("No name matching localhost");
+        try (RedisStore store = RedisStore.create("rediss://localhost:" + node.port + "?connectTimeout=1s")) {
+            assertThatThrownBy(() -> store.claim("tls", "k", "o", "fp", Duration.ofSeconds(5)))
+                    .isInstanceOf(IdempotencyStoreException.class)
+                    .hasMessageContaining("Redis rediss://localhost:" + node.port + " could not claim key 'k'")
+                    .hasMessageContaining("the TLS handshake failed")
+                    .hasMessageContaining("No name matching localhost")
+                    .satisfies(e -> assertThat(((IdempotencyStoreException) e).isUnreachable())
+                            .as("a configuration error, not an outage").isFalse());
+        }
     }
 
     @Test
     void plainTextIsNotTls() {
-        assertThatThrownBy(() -> RedisStore.create("redis://127.0.0.1:" + node.port + "?socketTimeout=500ms"))
-                .isInstanceOf(IdempotencyStoreException.class);
+        try (RedisStore store = RedisStore.create("redis://127.0.0.1:" + node.port + "?socketTimeout=500ms")) {
+            assertThatThrownBy(() -> store.claim("tls", "k", "o", "fp", Duration.ofSeconds(5)))
+                    .isInstanceOf(IdempotencyStoreException.class);
+        }
     }
 
     private static void run(String... command) throws IOException, InterruptedException {

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.idempotency.IdempotencyConfigurationException;
-import dev.idempotency.internal.StoreUris;
 import dev.idempotency.spi.IdempotencyStoreProvider;
 import java.time.Duration;
 import java.util.List;
@@ -14,15 +13,15 @@ import org.junit.jupiter.api.Test;
 /** Reading store URIs: no server needed. */
 class RedisUrisTest {
 
-    private static RedisStore.Builder.Snapshot parse(String uri) {
-        return RedisStore.builder().uri(uri).snapshot();
+    private static RedisSettings parse(String uri) {
+        return RedisStore.builder().uri(uri).settings();
     }
 
     @Test
     void standaloneWithUserPasswordDatabaseAndDefaults() {
-        RedisStore.Builder.Snapshot s = parse("redis://app:s3cret@127.0.0.1:6380/2");
-        assertThat(s.mode()).isEqualTo(RedisStore.Builder.Mode.STANDALONE);
-        assertThat(s.nodes()).containsExactly("127.0.0.1:6380");
+        RedisSettings s = parse("redis://app:s3cret@127.0.0.1:6380/2");
+        assertThat(s.mode()).isEqualTo(RedisSettings.Mode.STANDALONE);
+        assertThat(s.nodeNames()).containsExactly("127.0.0.1:6380");
         assertThat(s.user()).isEqualTo("app");
         assertThat(s.password()).isEqualTo("s3cret");
         assertThat(s.database()).isEqualTo(2);
@@ -33,13 +32,13 @@ class RedisUrisTest {
         assertThat(s.poolSize()).isEqualTo(RedisStore.DEFAULT_POOL_SIZE);
         assertThat(s.clientName()).isEqualTo("idempotency");
 
-        RedisStore.Builder.Snapshot plain = parse("redis://localhost");
-        assertThat(plain.nodes()).containsExactly("localhost:6379");
+        RedisSettings plain = parse("redis://localhost");
+        assertThat(plain.nodeNames()).containsExactly("localhost:6379");
         assertThat(plain.user()).isNull();
         assertThat(plain.password()).isNull();
         assertThat(parse("redis://:only-password@h:1").password()).isEqualTo("only-password");
         assertThat(parse("redis://:only-password@h:1").user()).isNull();
-        assertThat(parse("redis://[::1]:7000").nodes()).containsExactly("::1:7000");
+        assertThat(parse("redis://[::1]:7000").nodeNames()).containsExactly("::1:7000");
     }
 
     @Test
@@ -53,25 +52,25 @@ class RedisUrisTest {
     @Test
     void tlsSentinelAndCluster() {
         assertThat(parse("rediss://h:6380").ssl()).isTrue();
-        RedisStore.Builder.Snapshot sentinel = parse(
+        RedisSettings sentinel = parse(
                 "redis-sentinel://u:p@10.0.0.1:26379,10.0.0.2,[::1]:26380/mymaster?database=3&sentinelPassword=sp&ssl=true");
-        assertThat(sentinel.mode()).isEqualTo(RedisStore.Builder.Mode.SENTINEL);
-        assertThat(sentinel.nodes()).containsExactly("10.0.0.1:26379", "10.0.0.2:26379", "::1:26380");
+        assertThat(sentinel.mode()).isEqualTo(RedisSettings.Mode.SENTINEL);
+        assertThat(sentinel.nodeNames()).containsExactly("10.0.0.1:26379", "10.0.0.2:26379", "::1:26380");
         assertThat(sentinel.masterName()).isEqualTo("mymaster");
         assertThat(sentinel.database()).isEqualTo(3);
         assertThat(sentinel.sentinelPassword()).isEqualTo("sp");
         assertThat(sentinel.password()).isEqualTo("p");
         assertThat(sentinel.ssl()).isTrue();
-        RedisStore.Builder.Snapshot cluster = parse("redis-cluster://a:7000,b:7001,c?ssl=true");
-        assertThat(cluster.mode()).isEqualTo(RedisStore.Builder.Mode.CLUSTER);
-        assertThat(cluster.nodes()).containsExactly("a:7000", "b:7001", "c:6379");
+        RedisSettings cluster = parse("redis-cluster://a:7000,b:7001,c?ssl=true");
+        assertThat(cluster.mode()).isEqualTo(RedisSettings.Mode.CLUSTER);
+        assertThat(cluster.nodeNames()).containsExactly("a:7000", "b:7001", "c:6379");
         assertThat(cluster.ssl()).isTrue();
-        assertThat(parse("REDIS://h:1").mode()).isEqualTo(RedisStore.Builder.Mode.STANDALONE);
+        assertThat(parse("REDIS://h:1").mode()).isEqualTo(RedisSettings.Mode.STANDALONE);
     }
 
     @Test
     void queryParameters() {
-        RedisStore.Builder.Snapshot s = parse("redis://h:1?connectTimeout=250ms&socketTimeout=PT1.5S&poolTimeout=3s"
+        RedisSettings s = parse("redis://h:1?connectTimeout=250ms&socketTimeout=PT1.5S&poolTimeout=3s"
                 + "&poolSize=64&keyPrefix=billing:&clientName=billing-svc");
         assertThat(s.connectTimeout()).isEqualTo(Duration.ofMillis(250));
         assertThat(s.socketTimeout()).isEqualTo(Duration.ofMillis(1500));
@@ -79,7 +78,24 @@ class RedisUrisTest {
         assertThat(s.poolSize()).isEqualTo(64);
         assertThat(s.keyPrefix()).isEqualTo("billing:");
         assertThat(s.clientName()).isEqualTo("billing-svc");
-        assertThat(parse("redis://h:1?connectTimeout=700").connectTimeout()).isEqualTo(Duration.ofMillis(700));
+        RedisSettings cluster = parse("redis-cluster://h:1?connectTimeout=10m&durableCompletionTimeout=500ms&ssl=TRUE");
+        assertThat(cluster.connectTimeout()).isEqualTo(Duration.ofMinutes(10));
+        assertThat(cluster.durableTimeout()).isEqualTo(Duration.ofMillis(500));
+        assertThat(cluster.ssl()).isTrue();
+        assertThat(parse("redis-sentinel://h/m?ssl=True").ssl()).isTrue();
+    }
+
+    @Test
+    void optionsUseTheLibrarysOneSyntaxAndABareNumberIsRefused() {
+        // Options: one duration syntax everywhere; a bare number could be seconds or milliseconds, so it is refused
+        bad("redis://h:1?connectTimeout=700", "connectTimeout must be a duration such as 500ms, 30s, 10m, 24h or PT10M,"
+                + " but was '700'");
+        bad("redis://h:1?socketTimeout=0ms", "socketTimeout must be at least 1ms, but was '0ms'");
+        bad("redis://h:1?poolTimeout=-PT1S", "poolTimeout must be at least 1ms");
+        bad("redis://h:1?durableCompletionTimeout=1.5s", "durableCompletionTimeout must be a duration");
+        bad("redis-cluster://h:1?ssl=yes", "ssl must be true or false, but was 'yes'");
+        bad("redis://h:1?poolSize=many", "poolSize must be a whole number, but was 'many'");
+        bad("redis://h:1?durableCompletion=1x", "durableCompletion must be a whole number, but was '1x'");
     }
 
     @Test
@@ -93,7 +109,8 @@ class RedisUrisTest {
         bad("redis://u:" + secret + "@h:1,h:2", "expected one host:port, but found 2");
         bad("redis://u:" + secret + "@h:1?timeout=5", "unknown parameter 'timeout' for redis://");
         bad("redis://u:" + secret + "@h:1?connectTimeout=soon", "connectTimeout must be a duration such as 500ms");
-        bad("redis://u:" + secret + "@h:1?connectTimeout=0", "connectTimeout must be at least one millisecond");
+        bad("redis://u:" + secret + "@h:1?connectTimeout=0ms", "connectTimeout must be at least 1ms");
+        bad("redis://u:" + secret + "@h:1?connectTimeout=PT600H", "connectTimeout must be at most");
         bad("redis://u:" + secret + "@h:1?poolSize=0", "poolSize must be from 1 to 10000, but was 0");
         bad("redis://u:" + secret + "@h:1?keyPrefix=a{b}", "keyPrefix must not contain '{' or '}'");
         bad("redis://u:" + secret + "@h:1?clientName=a b", "clientName must be printable ASCII");
@@ -146,7 +163,8 @@ class RedisUrisTest {
                 .map(ServiceLoader.Provider::get).toList();
         assertThat(providers).anyMatch(p -> p instanceof RedisStoreProvider);
         for (String uri : List.of("redis://h:1", "rediss://h:1", "redis-sentinel://h:1/m", "redis-cluster://h:1")) {
-            assertThat(StoreUris.providerFor(uri)).as(uri).isInstanceOf(RedisStoreProvider.class);
+            assertThat(providers.stream().filter(p -> p.accepts(uri)).toList()).as(uri).singleElement()
+                    .isInstanceOf(RedisStoreProvider.class);
         }
         assertThat(new RedisStoreProvider().accepts("memory:")).isFalse();
         assertThat(new RedisStoreProvider().accepts("redisx://h")).isFalse();
