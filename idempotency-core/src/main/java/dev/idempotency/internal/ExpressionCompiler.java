@@ -21,6 +21,7 @@ import java.util.Locale;
  * <pre>
  * expression := term ( '+' term )*
  * term       := '#' parameter ( '.' property )*  |  '\'' text '\''      ('' inside text is one quote)
+ *             | '#headers[' '\'' header name '\'' ']'  |  '#principal'   (the request bound to the thread)
  * parameter  := a parameter name (compiled with -parameters) | p0, p1, … | a0, a1, …
  * property   := getter getX(), boolean getter isX(), record component x(), or public field x
  * </pre>
@@ -85,6 +86,9 @@ final class ExpressionCompiler {
         }
         pos++;
         String name = identifier("a parameter name after '#'");
+        if ((name.equals("headers") || name.equals("principal")) && !hasParameterNamed(name)) {
+            return requestTerm(name, start);
+        }
         int index = parameterIndex(name);
         Parameter parameter = method.getParameters()[index];
         Class<?> type = parameter.getType();
@@ -110,6 +114,51 @@ final class ExpressionCompiler {
             }
         }
         return new Expression.Term(text.toString(), null, index, path.toArray(new MethodHandle[0]), type);
+    }
+
+    private boolean hasParameterNamed(String name) {
+        for (Parameter parameter : method.getParameters()) {
+            if (parameter.isNamePresent() && parameter.getName().equals(name)) {
+                return true; // a parameter of that name comes first, as a local variable would
+            }
+        }
+        return false;
+    }
+
+    /** {@code #headers['Name']} or {@code #principal}: read from the request bound to the thread at each call. */
+    private Expression.Term requestTerm(String name, int start) {
+        Expression.Term term;
+        if (name.equals("principal")) {
+            term = new Expression.Term("#principal", null, Expression.PRINCIPAL, new MethodHandle[0], String.class);
+        } else {
+            if (pos >= source.length() || source.charAt(pos) != '[') {
+                throw error("#headers needs a header name, e.g. #headers['Idempotency-Key']");
+            }
+            pos++;
+            if (pos >= source.length() || source.charAt(pos) != '\'') {
+                throw error("#headers[…] takes the header's name in single quotes, e.g. #headers['Idempotency-Key']");
+            }
+            int nameStart = pos + 1;
+            int nameEnd = source.indexOf('\'', nameStart);
+            if (nameEnd < 0 || nameEnd + 1 >= source.length() || source.charAt(nameEnd + 1) != ']') {
+                throw error("#headers[' at position " + start + " is not closed with ']");
+            }
+            String header = source.substring(nameStart, nameEnd);
+            if (header.isEmpty() || !header.chars().allMatch(c -> c > 0x20 && c < 0x7F && "()<>@,;:\\\"/[]?={}".indexOf(c) < 0)) {
+                throw error("'" + header + "' is not a header name (letters, digits and !#$%&'*+-.^_`|~)");
+            }
+            pos = nameEnd + 2;
+            term = new Expression.Term(source.substring(start, pos), null, Expression.HEADER, new MethodHandle[0],
+                    String.class, header);
+        }
+        if (pos < source.length()) {
+            char next = source.charAt(pos);
+            if (!Character.isWhitespace(next) && next != '+') {
+                throw error("unexpected '" + rest() + "' after " + term.text
+                        + " (a header or the principal is text: no properties, calls or indexing)");
+            }
+        }
+        return term;
     }
 
     private Expression.Term literal(int start) {

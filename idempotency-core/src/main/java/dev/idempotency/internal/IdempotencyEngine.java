@@ -209,6 +209,7 @@ public final class IdempotencyEngine implements AutoCloseable {
                 }
                 if (record.isCompleted()) {
                     emit(IdempotencyEvent.Type.REPLAYED, plan, key, null);
+                    dev.idempotency.core.CurrentRequest.markReplayed();
                     return new Call(this, plan, key, record.outcome());
                 }
                 long now = ticker.getAsLong();

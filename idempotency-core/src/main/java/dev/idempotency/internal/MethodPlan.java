@@ -223,6 +223,9 @@ public final class MethodPlan {
     private Object evaluate(Expression.Term term, Object[] args) {
         try {
             return term.value(args);
+        } catch (IdempotencyKeyException e) {
+            throw new IdempotencyKeyException(e.getMessage() + " (@Idempotent(key = \"" + key.source + "\") on "
+                    + description + "); the method did not run", namespace, null);
         } catch (Throwable t) {
             throw new IdempotencyKeyException("@Idempotent(key = \"" + key.source + "\") on " + description
                     + ": reading " + term.text + " threw " + t, namespace, null, t);
@@ -301,6 +304,9 @@ public final class MethodPlan {
     private Object evaluateFingerprint(Expression.Term term, Object[] args, String key) {
         try {
             return term.value(args);
+        } catch (IdempotencyKeyException e) {
+            throw new IdempotencyKeyException(e.getMessage() + " (@Idempotent(fingerprint = \"" + fingerprint.source
+                    + "\") on " + description + "); the method did not run", namespace, key);
         } catch (Throwable t) {
             throw new IdempotencyConfigurationException("@Idempotent(fingerprint = \"" + fingerprint.source
                     + "\") on " + description + ": reading " + term.text + " threw " + t, namespace, key, t);
