@@ -155,7 +155,8 @@ class RequestExpressionsTest {
     @Test
     void outsideARequestTheHeaderIsNullAndRefused() {
         assertThatThrownBy(() -> WovenMethod.of(Api.class.getMethod("pay", String.class))
-                .execute(new Object[] {"10"}, () -> "ran")).isInstanceOf(IdempotencyKeyException.class);
+                .execute(new Object[] {"10"}, () -> "ran")).isInstanceOf(IdempotencyKeyException.class)
+                .hasMessageContaining("no request is bound to this thread");
         assertThat(CurrentRequest.current()).isNull();
     }
 
