@@ -94,11 +94,11 @@ public final class IdempotencyEngine implements AutoCloseable {
      */
     public void retire(boolean closeStore) {
         Thread closer = new Thread(() -> {
-            long since = System.nanoTime();
+            long since = ticker.getAsLong();
             boolean warned = false;
             while (inFlight.sum() > 0 || !keeper.isIdle() || pending.size() > 0) {
                 LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
-                if (!warned && System.nanoTime() - since > TimeUnit.MINUTES.toNanos(1)) {
+                if (!warned && ticker.getAsLong() - since > TimeUnit.MINUTES.toNanos(1)) {
                     warned = true;
                     LOG.log(System.Logger.Level.WARNING, "idempotency: a replaced runtime (store " + store.describe()
                             + ") still has calls running after a minute; it is closed when they are done");
@@ -239,7 +239,7 @@ public final class IdempotencyEngine implements AutoCloseable {
     }
 
     private void warnFailOpen(MethodPlan plan, String key, IdempotencyStoreException e) {
-        long now = System.nanoTime();
+        long now = ticker.getAsLong();
         long last = lastFailOpenWarning.get();
         if ((last == Long.MIN_VALUE || now - last >= TimeUnit.MINUTES.toNanos(1))
                 && lastFailOpenWarning.compareAndSet(last, now)) {
