@@ -10,7 +10,7 @@ import java.util.Base64;
  * sorted where order means nothing), so equal payloads agree across calls, processes and restarts (of one version
  * of the canonical form).
  */
-final class Fingerprints {
+public final class Fingerprints {
 
     /** The fingerprint of a method whose payload check is switched off. */
     static final String NONE = "-";
@@ -25,6 +25,21 @@ final class Fingerprints {
 
     /** Payloads up to this many canonical bytes are kept as they are by in-process stores. */
     static final int RAW_LIMIT = 256;
+
+    /**
+     * {@code IdempotencyKeys.contentHash}: one value's fingerprint as a store outside the process sees it, or a tagged
+     * list of several.
+     *
+     * @throws IllegalArgumentException when a value has no readable state
+     */
+    public static String contentHash(Object[] values) {
+        try {
+            return values.length == 1 ? of(values[0], false) : ofTerms(values, false);
+        } catch (UnreadablePayloadException e) {
+            throw new IllegalArgumentException("cannot hash the content: " + e.getMessage()
+                    + ", so it would agree with every other such value", e);
+        }
+    }
 
     /** 43 characters of unpadded base64url. */
     static String of(Object value) {

@@ -78,8 +78,10 @@ class ModuleBoundariesTest {
                                     .run(() -> new Receipt("r-" + runs.incrementAndGet(), transfer.cents()));
                             Receipt again = runtime.call("shop.transfer", transfer.id(), Receipt.class).payload(transfer)
                                     .run(() -> new Receipt("r-" + runs.incrementAndGet(), transfer.cents()));
+                            String hash = dev.idempotency.IdempotencyKeys.contentHash(transfer);
                             System.out.println("runs=" + runs.get() + " same=" + first.equals(again) + " module="
-                                    + IdempotencyRuntime.class.getModule().getName());
+                                    + IdempotencyRuntime.class.getModule().getName() + " hash=" + hash.length()
+                                    + " v7=" + dev.idempotency.IdempotencyKeys.uuidV7().charAt(14));
                         }
                     }
                 }
@@ -91,7 +93,7 @@ class ModuleBoundariesTest {
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(output).as("output of %s", command).contains("runs=1 same=true module=dev.idempotency.core");
+        assertThat(output).as("output of %s", command).contains("runs=1 same=true module=dev.idempotency.core hash=43 v7=7");
     }
 
     @Test
