@@ -1,0 +1,306 @@
+package dev.idempotency.client;
+
+import dev.idempotency.IdempotencyKeys;
+import java.io.IOException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * A client that retries safely. Each request gets one {@code Idempotency-Key} (unless it carries one already), sent
+ * as a Structured Field String and kept on every retry, so the server runs the request once however many attempts
+ * reach it. It retries only what is safe and worth retrying — a failed connection, a timeout, a lost response, and
+ * the answers 409 (the first attempt still running), 429, 502, 503 and 504 — with exponential backoff and full
+ * jitter, honouring {@code Retry-After}, within a retry budget. It never retries any other answer: a 400, 401 or 422
+ * will not change by asking again.
+ *
+ * <pre>{@code
+ * IdempotentHttpClient client = IdempotentHttpClient.builder().build();
+ * IdempotentHttpClient.Result<String> result = client.send(
+ *         HttpRequest.newBuilder(URI.create("https://pay.example/transfers"))
+ *                 .POST(HttpRequest.BodyPublishers.ofString(json)).header("Content-Type", "application/json").build(),
+ *         HttpResponse.BodyHandlers.ofString());
+ * result.response().statusCode();   // the last answer
+ * result.attempts();                // how many were sent
+ * result.replayed();                // the server answered from its record (Idempotent-Replayed: true)
+ * }</pre>
+ *
+ * <p>A request body is sent again on each attempt: use a publisher that can be read more than once (the
+ * {@code BodyPublishers} of strings, byte arrays and files can).
+ */
+public final class IdempotentHttpClient {
+
+    /** What a retry is waiting for: the server's {@code Retry-After}, or the backoff. Replaceable in tests. */
+    @FunctionalInterface
+    public interface Sleeper {
+        void sleep(Duration duration) throws InterruptedException;
+    }
+
+    /** The outcome of a request, after its retries. */
+    public record Result<T>(HttpResponse<T> response, int attempts, boolean replayed, String key) {
+    }
+
+    private final HttpClient http;
+    private final Supplier<String> keys;
+    private final String header;
+    private final int maxAttempts;
+    private final Duration initialBackoff;
+    private final Duration maxBackoff;
+    private final Duration budget;
+    private final Sleeper sleeper;
+    private final Clock clock;
+
+    private IdempotentHttpClient(Builder b) {
+        this.http = b.http != null ? b.http : HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        this.keys = b.keys;
+        this.header = b.header;
+        this.maxAttempts = b.maxAttempts;
+        this.initialBackoff = b.initialBackoff;
+        this.maxBackoff = b.maxBackoff;
+        this.budget = b.budget;
+        this.sleeper = b.sleeper;
+        this.clock = b.clock;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Sends the request, retrying as the class comment says, and returns the last answer. Throws the last
+     * {@code IOException} when no attempt got an answer.
+     */
+    public <T> Result<T> send(HttpRequest request, HttpResponse.BodyHandler<T> handler)
+            throws IOException, InterruptedException {
+        String key = keyOf(request);
+        HttpRequest keyed = stamp(request, key);
+        long deadline = clock.millis() + budget.toMillis();
+        IOException lastError = null;
+        HttpResponse<T> last = null;
+        for (int attempt = 1; ; attempt++) {
+            try {
+                last = http.send(keyed, handler);
+                lastError = null;
+            } catch (IOException e) {
+                if (!retriable(e)) {
+                    throw e;
+                }
+                lastError = e;
+                last = null;
+            }
+            Duration wait = last == null ? backoff(attempt) : waitBefore(last, attempt);
+            if (wait == null || attempt >= maxAttempts || clock.millis() + wait.toMillis() > deadline) {
+                if (last != null) {
+                    return new Result<>(last, attempt, replayed(last), key);
+                }
+                throw new IOException("no answer after " + attempt + " attempt" + (attempt == 1 ? "" : "s")
+                        + " with " + header + " " + key + ": " + lastError.getMessage(), lastError);
+            }
+            sleeper.sleep(wait);
+        }
+    }
+
+    /** {@link #send} without blocking the caller: attempts and waits are scheduled, not slept. */
+    public <T> CompletableFuture<Result<T>> sendAsync(HttpRequest request, HttpResponse.BodyHandler<T> handler) {
+        String key;
+        HttpRequest keyed;
+        try {
+            key = keyOf(request);
+            keyed = stamp(request, key);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return attemptAsync(keyed, handler, key, 1, clock.millis() + budget.toMillis());
+    }
+
+    private <T> CompletableFuture<Result<T>> attemptAsync(HttpRequest request, HttpResponse.BodyHandler<T> handler,
+                                                         String key, int attempt, long deadline) {
+        return http.sendAsync(request, handler).handle((response, error) -> {
+            Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+            if (cause != null && !(cause instanceof IOException io && retriable(io))) {
+                return CompletableFuture.<Result<T>>failedFuture(cause);
+            }
+            Duration wait = response == null ? backoff(attempt) : waitBefore(response, attempt);
+            if (wait == null || attempt >= maxAttempts || clock.millis() + wait.toMillis() > deadline) {
+                if (response != null) {
+                    return CompletableFuture.completedFuture(new Result<>(response, attempt, replayed(response), key));
+                }
+                return CompletableFuture.<Result<T>>failedFuture(new IOException("no answer after " + attempt
+                        + " attempts with " + header + " " + key + ": " + cause.getMessage(), cause));
+            }
+            Executor later = CompletableFuture.delayedExecutor(wait.toMillis(), TimeUnit.MILLISECONDS);
+            return CompletableFuture.supplyAsync(() -> null, later)
+                    .thenCompose(ignored -> attemptAsync(request, handler, key, attempt + 1, deadline));
+        }).thenCompose(f -> f);
+    }
+
+    private String keyOf(HttpRequest request) {
+        Optional<String> given = request.headers().firstValue(header);
+        if (given.isPresent()) {
+            String value = given.get().trim();
+            return value.length() >= 2 && value.startsWith("\"") && value.endsWith("\"")
+                    ? value.substring(1, value.length() - 1) : value;
+        }
+        String key = keys.get();
+        if (key == null || key.isEmpty() || key.length() > 255
+                || !key.chars().allMatch(c -> c >= 0x20 && c <= 0x7E && c != '"' && c != '\\')) {
+            throw new IllegalArgumentException("the key strategy made " + (key == null ? "null" : "'" + key + "'")
+                    + ", which is not 1-255 printable ASCII characters without \" or \\");
+        }
+        return key;
+    }
+
+    private HttpRequest stamp(HttpRequest request, String key) {
+        if (request.headers().firstValue(header).isPresent()) {
+            return request;
+        }
+        return HttpRequest.newBuilder(request, (name, value) -> true).header(header, "\"" + key + "\"").build();
+    }
+
+    /**
+     * A refused or lost connection, a timeout, a response cut off: the request may or may not have run, and the key
+     * makes asking again safe. A TLS failure (a certificate the client does not trust) will not heal by retrying.
+     */
+    private static boolean retriable(IOException e) {
+        return !(e instanceof javax.net.ssl.SSLException);
+    }
+
+    /** How long to wait before retrying this answer, or null when it must not be retried. */
+    private Duration waitBefore(HttpResponse<?> response, int attempt) {
+        int status = response.statusCode();
+        if (status != 409 && status != 429 && status != 502 && status != 503 && status != 504) {
+            return null;
+        }
+        Duration retryAfter = retryAfter(response);
+        return retryAfter != null ? retryAfter : backoff(attempt);
+    }
+
+    /** Full jitter: a random wait between zero and the exponential ceiling, at most {@code maxBackoff}. */
+    private Duration backoff(int attempt) {
+        long ceiling = initialBackoff.toMillis() << Math.min(attempt - 1, 30);
+        ceiling = Math.min(Math.max(ceiling, 1), maxBackoff.toMillis());
+        return Duration.ofMillis(ThreadLocalRandom.current().nextLong(ceiling + 1));
+    }
+
+    private Duration retryAfter(HttpResponse<?> response) {
+        Optional<String> value = response.headers().firstValue("Retry-After");
+        if (value.isEmpty()) {
+            return null;
+        }
+        String v = value.get().trim();
+        if (!v.isEmpty() && v.chars().allMatch(Character::isDigit) && v.length() < 10) {
+            return Duration.ofSeconds(Long.parseLong(v));
+        }
+        try {
+            long millis = ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant().toEpochMilli()
+                    - clock.millis();
+            return Duration.ofMillis(Math.max(0, millis));
+        } catch (DateTimeParseException e) {
+            return null; // unreadable: fall back to the backoff
+        }
+    }
+
+    private static boolean replayed(HttpResponse<?> response) {
+        return response.headers().firstValue("Idempotent-Replayed").map(v -> v.trim().toLowerCase(Locale.ROOT))
+                .filter("true"::equals).isPresent();
+    }
+
+    /** Settings, each checked when given. */
+    public static final class Builder {
+        private HttpClient http;
+        private Supplier<String> keys = IdempotencyKeys::uuidV7;
+        private String header = "Idempotency-Key";
+        private int maxAttempts = 5;
+        private Duration initialBackoff = Duration.ofMillis(100);
+        private Duration maxBackoff = Duration.ofSeconds(5);
+        private Duration budget = Duration.ofSeconds(30);
+        private Sleeper sleeper = d -> TimeUnit.MILLISECONDS.sleep(d.toMillis());
+        private Clock clock = Clock.systemUTC();
+
+        private Builder() {
+        }
+
+        /** The client to send with; default: a new one with a 5 s connect timeout. */
+        public Builder httpClient(HttpClient http) {
+            this.http = Objects.requireNonNull(http, "http");
+            return this;
+        }
+
+        /** How keys are made for requests that carry none; default {@link IdempotencyKeys#uuidV7()}. */
+        public Builder keys(Supplier<String> keys) {
+            this.keys = Objects.requireNonNull(keys, "keys");
+            return this;
+        }
+
+        /** The header the key travels in; default {@code Idempotency-Key}. */
+        public Builder header(String header) {
+            if (header == null || header.isBlank() || !header.chars().allMatch(c -> c > 0x20 && c < 0x7F
+                    && "()<>@,;:\\\"/[]?={}".indexOf(c) < 0)) {
+                throw new IllegalArgumentException("not a header name: " + header);
+            }
+            this.header = header;
+            return this;
+        }
+
+        /** Attempts in all, the first included; default 5. */
+        public Builder maxAttempts(int maxAttempts) {
+            if (maxAttempts < 1) {
+                throw new IllegalArgumentException("maxAttempts must be at least 1, but was " + maxAttempts);
+            }
+            this.maxAttempts = maxAttempts;
+            return this;
+        }
+
+        /** The first backoff's ceiling, doubled per attempt up to {@code maxBackoff}; defaults 100 ms and 5 s. */
+        public Builder backoff(Duration initial, Duration max) {
+            if (initial == null || max == null || initial.isNegative() || initial.isZero() || max.compareTo(initial) < 0) {
+                throw new IllegalArgumentException("backoff needs 0 < initial <= max, but was " + initial + ", " + max);
+            }
+            this.initialBackoff = initial;
+            this.maxBackoff = max;
+            return this;
+        }
+
+        /**
+         * The time all attempts and waits of one request may take; a retry that would end later is not made (the
+         * last answer is returned). Default 30 s.
+         */
+        public Builder retryBudget(Duration budget) {
+            if (budget == null || budget.isNegative()) {
+                throw new IllegalArgumentException("retryBudget must not be negative, but was " + budget);
+            }
+            this.budget = budget;
+            return this;
+        }
+
+        /** How waits are made (synchronous sends); tests record them instead of sleeping. */
+        public Builder sleeper(Sleeper sleeper) {
+            this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
+            return this;
+        }
+
+        /** The clock for the budget and for {@code Retry-After} dates. */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        public IdempotentHttpClient build() {
+            return new IdempotentHttpClient(this);
+        }
+    }
+}
