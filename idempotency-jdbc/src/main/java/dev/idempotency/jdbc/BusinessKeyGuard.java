@@ -18,16 +18,16 @@ import java.util.Objects;
  *         orderNo, amount);
  * if (r instanceof BusinessKeyGuard.AlreadyExists<Order> done) return done.existing();
  *
- * // MySQL/MariaDB: "SELECT … FROM orders WHERE order_no = ? LOCK IN SHARE MODE"; PostgreSQL, H2: a plain SELECT
+ * // MariaDB: "SELECT … FROM orders WHERE order_no = ? LOCK IN SHARE MODE"; PostgreSQL, H2: a plain SELECT
  * }</pre>
  *
- * <p>The lookup: on MySQL and MariaDB (InnoDB) the duplicate insert leaves a <em>shared</em> lock on the existing row
+ * <p>The lookup: on MariaDB (InnoDB) the duplicate insert leaves a <em>shared</em> lock on the existing row
  * until the transaction ends. Read it with a shared locking read ({@code … LOCK IN SHARE MODE}), which sees the latest
  * committed row under REPEATABLE READ and goes with that lock; never with {@code FOR UPDATE}: two transactions that
  * met the same row would each wait to turn their shared lock into an exclusive one, a deadlock in which the database
  * rolls one of them back whole. On PostgreSQL (READ COMMITTED) and H2 a plain read sees the committed row.
  *
- * <p>A duplicate is recognised as SQLState 23505 (PostgreSQL, H2) or error 1062 (MySQL, MariaDB), or as an insert
+ * <p>A duplicate is recognised as SQLState 23505 (PostgreSQL, H2) or error 1062 (MariaDB), or as an insert
  * that wrote no row because it skipped the duplicate itself ({@code ON CONFLICT DO NOTHING}, {@code INSERT IGNORE}).
  * PostgreSQL aborts the whole transaction on an error, so inside a transaction a plain insert there runs under a
  * savepoint (two more round trips); an insert with {@code ON CONFLICT … DO NOTHING} needs none and is the cheaper
@@ -104,7 +104,7 @@ public final class BusinessKeyGuard {
             if (SqlErrors.isDeadlock(e)) {
                 // same state and code, so that the caller's retry of the transaction still recognises it
                 throw new SQLException("the lookup of the existing row deadlocked, and the database rolled back the"
-                        + " whole transaction: on MySQL/MariaDB the duplicate insert holds a shared lock on the row, so"
+                        + " whole transaction: on MariaDB the duplicate insert holds a shared lock on the row, so"
                         + " read it with LOCK IN SHARE MODE, not FOR UPDATE (" + e.getMessage() + ")",
                         e.getSQLState(), e.getErrorCode(), e);
             }
@@ -126,7 +126,7 @@ public final class BusinessKeyGuard {
             return false;
         }
         Database database = Database.ofProductName(connection.getMetaData().getDatabaseProductName());
-        if (database == Database.MARIADB || database == Database.MYSQL || database == Database.H2) {
+        if (database == Database.MARIADB || database == Database.H2) {
             return false; // a failed statement is undone alone; the transaction goes on
         }
         String upper = insertSql.toUpperCase(Locale.ROOT);

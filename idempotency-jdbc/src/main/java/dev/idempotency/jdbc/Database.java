@@ -8,10 +8,12 @@ public enum Database {
     POSTGRESQL("postgresql", "postgresql.sql"),
     /** MariaDB 10.5 or later (InnoDB). */
     MARIADB("mariadb", "mariadb.sql"),
-    /** MySQL 8 (InnoDB): the MariaDB SQL, which MySQL shares. */
-    MYSQL("mysql", "mariadb.sql"),
     /** H2 2.x, for tests and single-process use. */
     H2("h2", "h2.sql");
+
+    /** Why MySQL is refused: its URL, a data source that connects to it. */
+    static final String MYSQL_UNSUPPORTED = "MySQL is not supported: the JDBC store is tested on PostgreSQL, MariaDB"
+            + " and H2 only, never on MySQL; use MariaDB (jdbc:mariadb:…) or PostgreSQL";
 
     private final String id;
     private final String schemaResource;
@@ -42,6 +44,11 @@ public enum Database {
         return null;
     }
 
+    /** Whether the URL is a MySQL driver's, which the store refuses (see {@link #MYSQL_UNSUPPORTED}). */
+    static boolean isMySqlUrl(String url) {
+        return url.toLowerCase(Locale.ROOT).startsWith("jdbc:mysql:");
+    }
+
     /** The database behind a connection, from {@code DatabaseMetaData.getDatabaseProductName()}, or {@code null}. */
     static Database ofProductName(String productName) {
         String lower = productName == null ? "" : productName.toLowerCase(Locale.ROOT);
@@ -50,9 +57,6 @@ public enum Database {
         }
         if (lower.contains("mariadb")) {
             return MARIADB;
-        }
-        if (lower.contains("mysql")) {
-            return MYSQL;
         }
         if (lower.equals("h2")) {
             return H2;

@@ -1,44 +1,47 @@
 package dev.idempotency.jdbc;
 
 import dev.idempotency.IdempotencyConfigurationException;
-import dev.idempotency.IdempotencyInProgressException;
 import dev.idempotency.IdempotencyStoreException;
 import dev.idempotency.spi.ClaimResult;
 import dev.idempotency.spi.IdempotencyStore;
 import dev.idempotency.spi.Outcome;
 import dev.idempotency.spi.StoredRecord;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.nio.CharBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CharsetEncoder;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Objects;
-import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
-import java.util.concurrent.locks.ReentrantLock;
 import javax.sql.DataSource;
 
 /**
  * The database store: one table whose primary key is a hash of namespace and key, claimed with the database's own
  * insert-if-absent, completed, released and renewed only by the owner of the claim.
+ *
+ * <p>Life cycle, the same for every store:
+ * <ul>
+ *   <li><b>Built without the database.</b> {@link Builder#build()} (and a {@code jdbc:} URI) only checks the
+ *       configuration; it opens no connection, so an application starts while its database is down.</li>
+ *   <li><b>Connects on first use.</b> The first operation makes the first contact: it learns the database (unless
+ *       configured), creates the table if asked to, and checks that the table has the columns the store uses, once.
+ *       Concurrent first calls share one attempt. If the database cannot be reached, that operation fails and the
+ *       next one tries again: the store never needs to be rebuilt.</li>
+ *   <li><b>"Unreachable", one way.</b> An operation that cannot reach the database throws
+ *       {@link IdempotencyStoreException} with {@link IdempotencyStoreException#isUnreachable()} true: no connection
+ *       could be made, or it was lost before an answer. A pool that is merely busy, wrong credentials, a missing or
+ *       wrong table, a timeout after a statement was sent, a deadlock: those are store errors too, but not
+ *       unreachable, so a runtime with {@code failOpen} never runs the method unprotected for them.</li>
+ *   <li><b>Close.</b> {@link #close()} stops the background purge and closes the connection pool the store created
+ *       itself (a store from a {@code jdbc:} URI). A {@link DataSource} handed to {@link #builder(DataSource)} belongs
+ *       to the caller and stays open. Closing twice is harmless; operations after {@code close()} fail (not
+ *       unreachable).</li>
+ * </ul>
  *
  * <p>Time: by default every expiry is computed and compared by the database's clock, in the statement itself, so
  * all processes agree on when a lease or ttl ends whatever their own clocks say. {@link Builder#clock(Clock)} switches
@@ -65,79 +68,56 @@ public final class JdbcStore implements IdempotencyStore {
         RUNTIME
     }
 
-    private static final System.Logger LOG = System.getLogger("dev.idempotency.jdbc");
     private static final int MAX_KEY_LENGTH = 255;
     private static final int MAX_TOKEN_LENGTH = 1000;
-    private static final int MAX_CLAIM_ATTEMPTS = 100;
-    private static final long MAX_CLAIM_NANOS = TimeUnit.SECONDS.toNanos(10);
-    private static final int MAX_PURGE_BATCHES_PER_RUN = 200;
+    private static final long MAX_DEADLOCK_NANOS = TimeUnit.SECONDS.toNanos(10);
     /** Attempts of an autocommit operation that the database failed to break a deadlock. */
     private static final int MAX_DEADLOCK_ATTEMPTS = 5;
-    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required of every Java platform", e);
-        }
-    });
-    /** Strict UTF-8: a string with a lone surrogate is refused, never hashed as if it were another string. */
-    private static final ThreadLocal<CharsetEncoder> UTF8 = ThreadLocal.withInitial(() -> StandardCharsets.UTF_8
-            .newEncoder().onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT));
 
+    /** What the first contact with the database gives: its statements and its way to claim. */
+    private record Ready(Statements statements, Claims claims) {
+    }
+
+    /** Read by reflection in BusyPoolTest: the data source the store takes its connections from. */
     private final DataSource dataSource;
-    private final AutoCloseable ownedDataSource;
+    private final Connections connections;
     private final Database configuredDatabase;
     private final String table;
-    private final boolean createTable;
     private final TimeSource timeSource;
     private final Clock clock;
-    private final Duration purgeInterval;
-    private final int purgeBatchSize;
     private final String source;
-    /** Guards {@link #connecting}; never held while talking to the database. */
-    private final ReentrantLock connectLock = new ReentrantLock();
-    /** The first contact under way, whose outcome every call that needs it waits for; null when none is. */
-    private CompletableFuture<Statements> connecting;
-    private volatile Statements statements;
-    /**
-     * MariaDB/MySQL: the records whose row lock each open transaction holds (by key hash), taken by its claims. Such
-     * a record is looked at on the transaction's own connection; waiting for it elsewhere would wait for ourselves.
-     */
-    private final ConcurrentHashMap<Connection, Set<ByteBuffer>> lockedInTransaction = new ConcurrentHashMap<>();
+    private final FirstContact<Ready> contact;
+    private final Purger purger;
     /** Claims made inside a still-open transaction, by owner token: the transaction's row lock protects them. */
     private final ConcurrentHashMap<String, Connection> transactionalClaims = new ConcurrentHashMap<>();
-    private final ScheduledExecutorService purger;
+    private volatile boolean closed;
 
     private JdbcStore(Builder b) {
         this.dataSource = b.dataSource;
-        this.ownedDataSource = b.ownedDataSource;
+        this.connections = new Connections(b.dataSource, b.ownedPool);
         this.configuredDatabase = b.database;
         this.table = b.table;
-        this.createTable = b.createTable;
         this.timeSource = b.timeSource;
         this.clock = b.clock;
-        this.purgeInterval = b.purgeInterval;
-        this.purgeBatchSize = b.purgeBatchSize;
         this.source = b.source;
-        try {
-            statements();
-        } catch (SQLException e) {
-            if (!(e instanceof NoConnection) && !SqlErrors.isUnreachable(e)) {
-                closeOwnedDataSource();
-                throw new IdempotencyConfigurationException("cannot use the idempotency table: " + e.getMessage(),
-                        null, null, e);
+        Schema schema = new Schema(b.database, b.table, b.createTable, b.timeSource == TimeSource.DATABASE);
+        this.contact = new FirstContact<>(() -> {
+            Statements s;
+            try (Connection c = connections.autocommit()) {
+                s = schema.check(c);
             }
-            // the database may come up later: the store connects on first use, and refuses calls until then
-            LOG.log(System.Logger.Level.WARNING, "idempotency: the database of " + describe()
-                    + " is not reachable yet (" + SqlErrors.describe(e) + "); calls fail closed until it is");
-        } catch (MissingTable e) {
-            closeOwnedDataSource();
-            throw new IdempotencyConfigurationException(e.getMessage(), null, null, e.getCause());
-        }
-        this.purger = purgeInterval.isZero() ? null : startPurger();
+            connections.firstContactMade();
+            return new Ready(s, Claims.of(s, connections, clock, this::describe));
+        }, this::describe);
+        this.purger = new Purger(connections, clock, b.purgeBatchSize);
+        // the background purge waits for the store's first contact: an unused store never touches the database
+        purger.start(b.purgeInterval, () -> contact.ifMade() == null ? 0 : purgeExpired(), table);
     }
 
-    /** A builder for a store over the application's data source (which the store never closes). */
+    /**
+     * A builder for a store over the application's data source, which stays the application's: the store never
+     * closes it.
+     */
     public static Builder builder(DataSource dataSource) {
         return new Builder(Objects.requireNonNull(dataSource, "dataSource"));
     }
@@ -150,25 +130,24 @@ public final class JdbcStore implements IdempotencyStore {
         a.fingerprint = checkLength("fingerprint", fingerprint, MAX_TOKEN_LENGTH, namespace, key);
         a.leaseMillis = lease.toMillis();
         try {
-            Statements s = ready();
-            Transactions.Tx tx = openTransaction();
+            Claims claims = ready("claim", a).claims();
+            Transactions.Tx tx = connections.openTransaction();
             if (tx != null) {
-                Connection c = tx.connection();
                 ClaimResult result;
                 try {
-                    result = s.innoDb() ? claimInInnoDbTransaction(s, tx, a) : claim(s, c, a, true);
+                    result = claims.claimInTransaction(tx, a);
                 } catch (SQLException e) {
                     throw inTransaction("claim", a, e);
                 }
                 if (result instanceof ClaimResult.Claimed) {
-                    transactionalClaims.put(owner, c);
+                    transactionalClaims.put(owner, tx.connection());
                     tx.onEnd(() -> transactionalClaims.remove(owner));
                 }
                 return result;
             }
             return retryingDeadlocks(() -> {
-                try (Connection c = pooled()) {
-                    return claim(s, c, a, false);
+                try (Connection c = connections.autocommit()) {
+                    return claims.claim(c, a);
                 }
             });
         } catch (SQLException e) {
@@ -202,19 +181,19 @@ public final class JdbcStore implements IdempotencyStore {
      */
     private boolean changeOwn(String operation, Sql.Args a, boolean complete) {
         try {
-            Statements s = ready();
+            Statements s = ready(operation, a).statements();
             Connection locked = transactionOf(a.owner);
             if (locked != null) {
                 try {
-                    return update(locked, complete ? s.completeLocked : s.releaseLocked, a) == 1;
+                    return (complete ? s.completeLocked : s.releaseLocked).update(locked, a) == 1;
                 } catch (SQLException e) {
                     throw inTransaction(operation, a, e);
                 }
             }
             // conditional on the owner: doing it again after a deadlock broke it is harmless
             return retryingDeadlocks(() -> {
-                try (Connection c = pooled()) {
-                    return update(c, complete ? s.complete : s.release, a) == 1;
+                try (Connection c = connections.autocommit()) {
+                    return (complete ? s.complete : s.release).update(c, a) == 1;
                 }
             });
         } catch (SQLException e) {
@@ -232,8 +211,8 @@ public final class JdbcStore implements IdempotencyStore {
         Sql.Args a = args(namespace, key, owner);
         a.leaseMillis = lease.toMillis();
         try {
-            Statements s = ready();
-            try (Connection c = pooled(); PreparedStatement ps = s.renew.prepare(c, a)) {
+            Statements s = ready("renew", a).statements();
+            try (Connection c = connections.autocommit(); PreparedStatement ps = s.renew.prepare(c, a)) {
                 // the lease keeper renews every claim of the JVM on one thread: a row lock that someone else holds
                 // (a transaction that locked the record by hand, a duplicate that met the claim in a race) must not
                 // stall it for the database's lock timeout, nor past the lease
@@ -249,8 +228,9 @@ public final class JdbcStore implements IdempotencyStore {
     public StoredRecord read(String namespace, String key) {
         Sql.Args a = args(namespace, key, null);
         try {
-            Statements s = ready();
-            try (Connection c = pooled(); PreparedStatement ps = s.read.prepare(c, a); ResultSet rs = ps.executeQuery()) {
+            Statements s = ready("read", a).statements();
+            try (Connection c = connections.autocommit(); PreparedStatement ps = s.read.prepare(c, a);
+                 ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? Rows.read(rs, 1, namespace, key, table).record() : null;
             }
         } catch (SQLException e) {
@@ -261,54 +241,42 @@ public final class JdbcStore implements IdempotencyStore {
     /**
      * Deletes expired records in batches of {@code purgeBatchSize}, each its own short statement that skips or
      * waits only for rows other statements are changing, until a batch comes back short. Runs every
-     * {@code purgeInterval} in the background; callable by hand.
+     * {@code purgeInterval} in the background once the store is in use; callable by hand.
      *
      * @return the number of records deleted
      */
     public int purgeExpired() {
-        Sql.Args a = new Sql.Args();
-        a.limit = purgeBatchSize;
-        int total = 0;
         try {
-            Statements s = ready();
-            for (int batch = 0; batch < MAX_PURGE_BATCHES_PER_RUN; batch++) {
-                a.now = clock.millis();
-                int deleted;
-                try (Connection c = pooled()) {
-                    if (s.database == Database.MARIADB || s.database == Database.MYSQL) {
-                        // the next transaction only: READ COMMITTED takes no gap locks, so inserts are never blocked
-                        try (Statement st = c.createStatement()) {
-                            st.execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED");
-                        }
-                    }
-                    deleted = update(c, s.purge, a);
-                }
-                total += deleted;
-                if (deleted < purgeBatchSize) {
-                    break;
-                }
-            }
+            return purger.purge(ready("purge expired records", null).statements());
+        } catch (Purger.Failure e) {
+            throw purgeFailure(e.deleted, e.sqlCause());
         } catch (SQLException e) {
-            throw new IdempotencyStoreException("store " + describe() + " failed to purge expired records after "
-                    + total + ": " + SqlErrors.describe(e), null, null, e, unreachable(e));
+            throw purgeFailure(0, e);
         }
-        return total;
+    }
+
+    private IdempotencyStoreException purgeFailure(int deleted, SQLException e) {
+        return new IdempotencyStoreException("store " + describe() + " failed to purge expired records after "
+                + deleted + ": " + Connections.describe(e), null, null, e, Connections.unreachable(e));
     }
 
     @Override
     public String describe() {
-        Statements s = statements;
-        Database db = s != null ? s.database : configuredDatabase;
+        Ready ready = contact.ifMade();
+        Database db = ready != null ? ready.statements().database : configuredDatabase;
         return "jdbc(" + (db == null ? "database not yet known" : db.id()) + ", table=" + table + ", clock="
-                + timeSource.name().toLowerCase(java.util.Locale.ROOT) + (source == null ? "" : ", " + source) + ")";
+                + timeSource.name().toLowerCase(Locale.ROOT) + (source == null ? "" : ", " + source) + ")";
     }
 
+    /**
+     * Stops the background purge and closes the connection pool the store created (a store from a {@code jdbc:}
+     * URI); a data source handed to the builder is the caller's and stays open. Idempotent.
+     */
     @Override
     public void close() {
-        if (purger != null) {
-            purger.shutdownNow();
-        }
-        closeOwnedDataSource();
+        closed = true;
+        purger.close();
+        connections.closeOwned(describe());
     }
 
     /** The table's name, as configured. */
@@ -316,175 +284,33 @@ public final class JdbcStore implements IdempotencyStore {
         return table;
     }
 
-    // ---- claim ----
-
-    private ClaimResult claim(Statements s, Connection c, Sql.Args a, boolean inTransaction) throws SQLException {
-        return claimUntilDecided(s, a, () -> s.claimInOneStatement != null ? claimInOneStatement(s, c, a)
-                : claimStepwise(s, c, a, inTransaction));
+    /** The record's primary key for namespace and key (tests look records up by it). */
+    static byte[] hash(String namespace, String key) {
+        return KeyHash.of(namespace, key);
     }
 
-    /** Makes claim attempts (each null when the record changed under it) until one decides, for at most 10 s. */
-    private ClaimResult claimUntilDecided(Statements s, Sql.Args a, SqlCall<ClaimResult> once) throws SQLException {
-        long deadline = System.nanoTime() + MAX_CLAIM_NANOS;
-        for (int attempt = 1; ; attempt++) {
-            if (!s.databaseClock) {
-                a.now = clock.millis();
-            }
-            ClaimResult result = once.call();
-            if (result != null) {
-                return result;
-            }
-            // the record changed between the steps (or is not yet visible to this statement's snapshot): look again
-            if (attempt >= MAX_CLAIM_ATTEMPTS || System.nanoTime() - deadline > 0) {
-                throw new IdempotencyStoreException("store " + describe() + " could not claim or read key '" + a.key
-                        + "' (namespace " + a.namespace + ") in " + attempt + " attempts: the record kept changing",
-                        a.namespace, a.key);
-            }
-            LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(Math.min(20_000, 100L * attempt)));
-        }
-    }
-
-    /** PostgreSQL: insert, take over, or return the live record, in one round trip. Null: look again. */
-    private ClaimResult claimInOneStatement(Statements s, Connection c, Sql.Args a) throws SQLException {
-        try (PreparedStatement ps = s.claimInOneStatement.prepare(c, a); ResultSet rs = ps.executeQuery()) {
-            if (!rs.next()) {
-                return null;
-            }
-            return switch (rs.getString(1)) {
-                case "I" -> ClaimResult.CLAIMED;
-                case "T" -> ClaimResult.claimed(Statements.IN_PROGRESS.equals(rs.getString(2)));
-                default -> ClaimResult.found(Rows.read(rs, 2, a.namespace, a.key, table).record());
-            };
-        }
-    }
+    // ---- first contact ----
 
     /**
-     * MariaDB, MySQL (outside a transaction), H2: insert if absent; if not inserted, read the record; if it is live,
-     * that is the answer, if it expired, take it over with an update conditional on what was read. Null: look again.
+     * What the first contact gave, making it if need be. A schema problem (missing table, a database the store does
+     * not speak) is a store failure that is not "unreachable", reported on every call until it is fixed.
+     *
+     * @param a the operation's arguments, for the message; null for none
      */
-    private ClaimResult claimStepwise(Statements s, Connection c, Sql.Args a, boolean inTransaction) throws SQLException {
-        Sql insert = inTransaction ? s.insertOrLock : s.insertIfAbsent;
-        boolean tellsInserted = true;
-        int inserted;
-        try (PreparedStatement ps = insert.prepare(c, a)) {
-            inserted = ps.executeUpdate();
-        } catch (SQLException e) {
-            if (!SqlErrors.isDuplicateKey(e)) {
-                throw e;
-            }
-            inserted = 0; // H2's MERGE lost a race with a concurrent insert
-            tellsInserted = true;
+    private Ready ready(String operation, Sql.Args a) throws SQLException {
+        String ns = a == null ? null : a.namespace;
+        String key = a == null ? null : a.key;
+        if (closed) {
+            throw new IdempotencyStoreException("store " + describe() + " is closed: cannot " + operation
+                    + (key == null ? "" : " key '" + key + "' (namespace " + ns + ")"), ns, key);
         }
-        if (tellsInserted && inserted == 1) {
-            return ClaimResult.CLAIMED;
+        try {
+            return contact.get();
+        } catch (Schema.Problem e) {
+            throw new IdempotencyStoreException("store " + describe() + " cannot " + operation
+                    + (key == null ? "" : " key '" + key + "' (namespace " + ns + ")") + ": " + e.getMessage(),
+                    ns, key, e.getCause(), false);
         }
-        Seen seen = select(c, inTransaction ? s.selectForUpdate : s.select, a);
-        if (seen == null) {
-            return null;
-        }
-        Rows.Row row = seen.row();
-        if (row.inProgress() && a.owner.equals(row.record().owner())) {
-            return ClaimResult.CLAIMED; // the insert was ours
-        }
-        if (seen.live()) {
-            return ClaimResult.found(row.record());
-        }
-        return takeOver(s, c, a, row);
-    }
-
-    /**
-     * MariaDB and MySQL inside the caller's transaction. InnoDB keeps every row lock a statement takes until the
-     * transaction ends, even when the statement changed nothing: a duplicate insert leaves a shared lock, an update
-     * whose condition failed an exclusive one. A duplicate that then waited for the key while holding such a lock
-     * would block the holder's completion and renewals, and two of them deadlock. So the record is looked at first
-     * outside the transaction, on a pool connection, with a locking read that waits for a claim another transaction
-     * has not committed yet and lets go of its lock as soon as it returns. A live record is the answer, and the
-     * transaction has locked nothing; only an absent or expired record is claimed in the transaction, whose row lock
-     * is then the claim itself. Null: look again.
-     */
-    private ClaimResult claimInInnoDbTransaction(Statements s, Transactions.Tx tx, Sql.Args a) throws SQLException {
-        Connection c = tx.connection();
-        Set<ByteBuffer> locked = lockedBy(tx);
-        ByteBuffer hash = ByteBuffer.wrap(a.hash);
-        return claimUntilDecided(s, a, () -> {
-            if (!locked.contains(hash)) {
-                Seen seen;
-                try (Connection outside = pooled()) {
-                    seen = select(outside, s.selectForUpdate, a);
-                }
-                if (seen != null && seen.live()) {
-                    return ClaimResult.found(seen.row().record());
-                }
-                locked.add(hash); // from the next statement on, this transaction holds the row's lock (or its gap's)
-                ClaimResult result = seen == null ? (update(c, s.insertIfAbsent, a) == 1 ? ClaimResult.CLAIMED : null)
-                        : takeOver(s, c, a, seen.row());
-                if (result != null) {
-                    return result;
-                }
-            }
-            return claimHoldingTheLock(s, c, a);
-        });
-    }
-
-    /**
-     * The transaction holds a lock on the record (it met another claim in a race, or claimed and released the key
-     * before): decide on its own connection, and never leave a foreign claim waiting behind that lock.
-     */
-    private ClaimResult claimHoldingTheLock(Statements s, Connection c, Sql.Args a) throws SQLException {
-        if (update(c, s.insertIfAbsent, a) == 1) {
-            return ClaimResult.CLAIMED;
-        }
-        // the latest committed row; a shared lock goes with the one the transaction holds, an exclusive one might not
-        Seen seen = select(c, s.selectShared, a);
-        if (seen == null) {
-            return null;
-        }
-        Rows.Row row = seen.row();
-        if (row.inProgress() && a.owner.equals(row.record().owner())) {
-            return ClaimResult.CLAIMED;
-        }
-        if (!seen.live()) {
-            return takeOver(s, c, a, row);
-        }
-        if (row.inProgress()) {
-            throw new IdempotencyInProgressException("key '" + a.key + "' (namespace " + a.namespace + ") is in"
-                    + " progress in another call, and the caller's transaction holds a lock on its record (the two"
-                    + " calls met in a race, or this transaction claimed the key before): waiting inside the"
-                    + " transaction would keep that call from completing, so this call did not run; roll back the"
-                    + " transaction and retry it", a.namespace, a.key);
-        }
-        return ClaimResult.found(row.record());
-    }
-
-    /** Takes over an expired record, conditional on the state and expiry read. Null: it changed meanwhile. */
-    private ClaimResult takeOver(Statements s, Connection c, Sql.Args a, Rows.Row row) throws SQLException {
-        a.seenExpires = row.expiresAt();
-        a.seenState = row.state();
-        return update(c, s.takeOver, a) == 1 ? ClaimResult.claimed(row.inProgress()) : null;
-    }
-
-    /** A record as read, with the time by which it was read. */
-    private record Seen(Rows.Row row, long now) {
-        boolean live() {
-            return row.expiresAt() > now;
-        }
-    }
-
-    private Seen select(Connection c, Sql select, Sql.Args a) throws SQLException {
-        try (PreparedStatement ps = select.prepare(c, a); ResultSet rs = ps.executeQuery()) {
-            return rs.next() ? new Seen(Rows.read(rs, 1, a.namespace, a.key, table), rs.getLong(10)) : null;
-        }
-    }
-
-    private Set<ByteBuffer> lockedBy(Transactions.Tx tx) {
-        Connection c = tx.connection();
-        Set<ByteBuffer> locked = lockedInTransaction.get(c);
-        if (locked == null) {
-            locked = ConcurrentHashMap.newKeySet();
-            lockedInTransaction.put(c, locked);
-            tx.onEnd(() -> lockedInTransaction.remove(c));
-        }
-        return locked;
     }
 
     // ---- failures ----
@@ -499,8 +325,8 @@ public final class JdbcStore implements IdempotencyStore {
      * deadlock (or a serialization conflict, or a lock wait that timed out): each statement was a transaction of its
      * own, so the failure undid that statement alone and nothing of the caller's is lost.
      */
-    private <T> T retryingDeadlocks(SqlCall<T> call) throws SQLException {
-        long deadline = System.nanoTime() + MAX_CLAIM_NANOS;
+    private static <T> T retryingDeadlocks(SqlCall<T> call) throws SQLException {
+        long deadline = System.nanoTime() + MAX_DEADLOCK_NANOS;
         for (int attempt = 1; ; attempt++) {
             try {
                 return call.call();
@@ -516,7 +342,7 @@ public final class JdbcStore implements IdempotencyStore {
     }
 
     /**
-     * A failure inside the caller's transaction. A deadlock (or serialization failure) has rolled back (MariaDB, MySQL)
+     * A failure inside the caller's transaction. A deadlock (or serialization failure) has rolled back (MariaDB)
      * or aborted (PostgreSQL) the whole transaction, with the caller's writes before this call: going on, or trying
      * again inside it, could commit half of it. So it is never retried here; the caller must retry the transaction.
      */
@@ -538,13 +364,13 @@ public final class JdbcStore implements IdempotencyStore {
         return e;
     }
 
-    // ---- connections and statements ----
-
-    /** The open transaction this call runs in, or null. */
-    private Transactions.Tx openTransaction() throws SQLException {
-        Transactions.Tx tx = Transactions.current(dataSource);
-        return tx != null && !tx.connection().getAutoCommit() ? tx : null;
+    private IdempotencyStoreException failure(String operation, String namespace, String key, SQLException e) {
+        return new IdempotencyStoreException("store " + describe() + " failed to " + operation + " key '" + key
+                + "' (namespace " + namespace + "): " + Connections.describe(e), namespace, key, e,
+                Connections.unreachable(e));
     }
+
+    // ---- arguments ----
 
     /** The connection of the open transaction that made this owner's claim, if the current thread runs in it. */
     private Connection transactionOf(String owner) {
@@ -552,71 +378,13 @@ public final class JdbcStore implements IdempotencyStore {
         if (c == null) {
             return null;
         }
-        Transactions.Tx tx = Transactions.current(dataSource);
+        Transactions.Tx tx = connections.currentTransaction();
         return tx != null && tx.connection() == c ? c : null;
-    }
-
-    /** A connection of the data source in autocommit mode: each statement commits at once. */
-    private Connection pooled() throws SQLException {
-        Connection c;
-        try {
-            c = dataSource.getConnection();
-        } catch (SQLException e) {
-            throw new NoConnection(e);
-        }
-        try {
-            if (!c.getAutoCommit()) {
-                c.setAutoCommit(true);
-            }
-            return c;
-        } catch (SQLException | RuntimeException e) {
-            c.close();
-            throw e;
-        }
-    }
-
-    /** The data source gave no connection: nothing was sent. */
-    private static final class NoConnection extends SQLException {
-        private static final long serialVersionUID = 1L;
-
-        NoConnection(SQLException cause) {
-            super(cause.getMessage(), cause.getSQLState(), cause.getErrorCode(), cause);
-        }
-    }
-
-    /**
-     * Whether the database could not be reached at all: no connection (unless it refused the credentials), or one
-     * lost before an answer other than a timeout. Only then may a runtime with failOpen run the method unprotected.
-     */
-    private static boolean unreachable(SQLException e) {
-        if (!(e instanceof NoConnection)) {
-            return SqlErrors.isUnreachable(e);
-        }
-        SQLException refused = (SQLException) e.getCause();
-        if (SqlErrors.isAuthorizationFailure(refused)) {
-            return false;
-        }
-        if (refused instanceof java.sql.SQLTransientConnectionException && refused.getCause() == null
-                && refused.getSQLState() == null) {
-            // a pool that timed out waiting for one of its own connections, with no failed connect behind it: the
-            // database answers, the pool is busy (a burst, slow calls); that is no reason to run unprotected
-            return false;
-        }
-        if (refused instanceof java.sql.SQLTransientConnectionException && refused.getCause() instanceof SQLException last) {
-            return SqlErrors.isUnreachable(last); // the pool's last failed connect says why
-        }
-        return true; // the driver could not connect
     }
 
     /** At most half the lease, at least 1 s (JDBC's unit), at most 30 s. */
     private static int renewTimeoutSeconds(Duration lease) {
         return (int) Math.max(1, Math.min(30, lease.toSeconds() / 2));
-    }
-
-    private int update(Connection c, Sql sql, Sql.Args a) throws SQLException {
-        try (PreparedStatement ps = sql.prepare(c, a)) {
-            return ps.executeUpdate();
-        }
     }
 
     private Sql.Args args(String namespace, String key, String owner) {
@@ -628,7 +396,7 @@ public final class JdbcStore implements IdempotencyStore {
         a.namespace = namespace;
         a.key = checkLength("key", key, MAX_KEY_LENGTH, namespace, key);
         a.owner = owner == null ? null : checkLength("owner token", owner, MAX_TOKEN_LENGTH, namespace, key);
-        a.hash = hash(namespace, key);
+        a.hash = KeyHash.of(namespace, key);
         a.now = timeSource == TimeSource.RUNTIME ? clock.millis() : 0;
         return a;
     }
@@ -641,255 +409,12 @@ public final class JdbcStore implements IdempotencyStore {
         return value;
     }
 
-    /**
-     * SHA-256 of the namespace's length, the namespace and the key: one value per pair, 32 bytes whatever their size.
-     * Both are encoded as strict UTF-8: a string that is not well-formed Unicode (a lone surrogate) is refused, since
-     * a lenient encoder would hash it like another string, with '?' in its place.
-     *
-     * @throws IdempotencyStoreException (not unreachable) for a namespace or key that is not well-formed Unicode
-     */
-    static byte[] hash(String namespace, String key) {
-        MessageDigest digest = SHA256.get();
-        digest.update((namespace.length() + ":").getBytes(StandardCharsets.US_ASCII));
-        digest.update(utf8("namespace", namespace, namespace, key));
-        digest.update((byte) ':');
-        digest.update(utf8("key", key, namespace, key));
-        return digest.digest();
-    }
-
-    private static ByteBuffer utf8(String what, String value, String namespace, String key) {
-        try {
-            return UTF8.get().reset().encode(CharBuffer.wrap(value));
-        } catch (CharacterCodingException e) {
-            throw new IdempotencyStoreException("the " + what + " " + escaped(value) + " is not well-formed Unicode"
-                    + " (a lone surrogate): the JDBC store keeps only strings it can encode as UTF-8 exactly; namespace "
-                    + escaped(namespace) + ", key " + escaped(key), namespace, key, e, false);
-        }
-    }
-
-    /** The string, quoted, with every character outside printable ASCII escaped as backslash, u and four hex digits. */
-    private static String escaped(String value) {
-        StringBuilder sb = new StringBuilder(value.length() + 2).append('\'');
-        for (int i = 0; i < value.length(); i++) {
-            char ch = value.charAt(i);
-            if (ch >= 0x20 && ch < 0x7f) {
-                sb.append(ch);
-            } else {
-                sb.append(String.format("\\u%04X", (int) ch));
-            }
-        }
-        return sb.append('\'').toString();
-    }
-
-    private IdempotencyStoreException failure(String operation, String namespace, String key, SQLException e) {
-        return new IdempotencyStoreException("store " + describe() + " failed to " + operation + " key '" + key
-                + "' (namespace " + namespace + "): " + SqlErrors.describe(e), namespace, key, e, unreachable(e));
-    }
-
-    // ---- schema ----
-
-    /** The statements, for an operation: a missing table is then a store failure, reported on every call. */
-    private Statements ready() throws SQLException {
-        try {
-            return statements();
-        } catch (MissingTable e) {
-            throw new IdempotencyStoreException(e.getMessage(), null, null, e.getCause());
-        }
-    }
-
-    /**
-     * The compiled statements, after the first contact with the database (which checks or creates the table). One
-     * call makes the contact at a time; the calls that need it meanwhile wait for that attempt's outcome rather than
-     * queue up for attempts of their own, so while the database is down they all fail within one connection timeout.
-     * No monitor is held across the I/O (a virtual thread waiting here leaves its carrier free).
-     */
-    private Statements statements() throws SQLException {
-        Statements s = statements;
-        if (s != null) {
-            return s;
-        }
-        CompletableFuture<Statements> attempt;
-        boolean mine = false;
-        connectLock.lock();
-        try {
-            if (statements != null) {
-                return statements;
-            }
-            attempt = connecting;
-            if (attempt == null) {
-                attempt = connecting = new CompletableFuture<>();
-                mine = true;
-            }
-        } finally {
-            connectLock.unlock();
-        }
-        if (mine) {
-            Statements made = null;
-            Throwable failed = null;
-            try {
-                made = connect();
-                statements = made;
-                return made;
-            } catch (SQLException | RuntimeException | Error e) {
-                failed = e;
-                throw e;
-            } finally {
-                connectLock.lock();
-                try {
-                    connecting = null; // the next call after a failure tries again
-                } finally {
-                    connectLock.unlock();
-                }
-                if (failed == null) {
-                    attempt.complete(made);
-                } else {
-                    attempt.completeExceptionally(failed);
-                }
-            }
-        }
-        try {
-            return attempt.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IdempotencyStoreException("interrupted while waiting for the first contact of store " + describe()
-                    + " with its database", null, null, e, false);
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof NoConnection n) {
-                throw new NoConnection(n); // this call's own trace, the same cause and meaning
-            }
-            if (cause instanceof SQLException sql) {
-                throw new SQLException(sql.getMessage(), sql.getSQLState(), sql.getErrorCode(), sql);
-            }
-            if (cause instanceof MissingTable m) {
-                throw new MissingTable(m.getMessage(), m.getCause());
-            }
-            if (cause instanceof RuntimeException r) {
-                throw r;
-            }
-            throw (Error) cause;
-        }
-    }
-
-    private Statements connect() throws SQLException {
-        try (Connection c = pooled()) {
-            Database database = configuredDatabase;
-            if (database == null) {
-                String product = c.getMetaData().getDatabaseProductName();
-                database = Database.ofProductName(product);
-                if (database == null) {
-                    throw new MissingTable("the JDBC store supports PostgreSQL, MariaDB, MySQL and H2, but the data"
-                            + " source connects to " + product, null);
-                }
-            }
-            SQLException createFailure = null;
-            if (createTable) {
-                try {
-                    createTable(c, database);
-                } catch (SQLException e) {
-                    createFailure = e; // e.g. another process created it at the same moment: the probe decides
-                }
-            }
-            Statements s = new Statements(database, table, timeSource == TimeSource.DATABASE);
-            try (Statement st = c.createStatement()) {
-                st.executeQuery(s.probe).close();
-            } catch (SQLException e) {
-                if (SqlErrors.isUnreachable(e)) {
-                    throw e;
-                }
-                SQLException cause = createFailure != null ? createFailure : e;
-                throw new MissingTable("the idempotency table " + table + " is missing or lacks columns in the "
-                        + database.id() + " database (" + SqlErrors.describe(cause) + "): create it with the DDL in "
-                        + database.schemaResource() + " (in the idempotency-jdbc jar), or let the store create it"
-                        + " (URI option idempotency.createTable=true, or createTable(true) on the builder)", cause);
-            }
-            return s;
-        }
-    }
-
-    private void createTable(Connection c, Database database) throws SQLException {
-        String unqualified = SqlIdentifiers.unqualified(table);
-        String ddl = schemaDdl(database).replace("${table}", table).replace("${table_name}", unqualified)
-                .replace("${index}", unqualified + "_expires_at");
-        try (Statement st = c.createStatement()) {
-            for (String statement : ddl.split(";\\s*(\\n|$)")) {
-                if (!statement.isBlank()) {
-                    st.execute(statement);
-                }
-            }
-        }
-    }
-
-    /** The DDL for a database, without comments: the text of {@link Database#schemaResource()}. */
-    static String schemaDdl(Database database) {
-        try (InputStream in = JdbcStore.class.getClassLoader().getResourceAsStream(database.schemaResource())) {
-            if (in == null) {
-                throw new IllegalStateException("missing resource " + database.schemaResource());
-            }
-            StringBuilder sb = new StringBuilder();
-            for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
-                int comment = line.indexOf("--");
-                String code = comment >= 0 ? line.substring(0, comment) : line;
-                if (!code.isBlank()) {
-                    sb.append(code.stripTrailing()).append('\n');
-                }
-            }
-            return sb.toString();
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot read " + database.schemaResource(), e);
-        }
-    }
-
-    /** The table is missing and may not be created: a configuration problem, not an outage. */
-    private static final class MissingTable extends RuntimeException {
-        MissingTable(String message, Throwable cause) {
-            super(message, cause);
-        }
-    }
-
-    // ---- purge ----
-
-    private ScheduledExecutorService startPurger() {
-        ScheduledExecutorService executor = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "idempotency-jdbc-purge");
-            t.setDaemon(true);
-            return t;
-        });
-        long every = purgeInterval.toMillis();
-        // processes that start together spread their purges over the interval
-        long first = every / 2 + ThreadLocalRandom.current().nextLong(Math.max(1, every / 2));
-        executor.scheduleWithFixedDelay(this::purgeQuietly, first, every, TimeUnit.MILLISECONDS);
-        return executor;
-    }
-
-    private void purgeQuietly() {
-        try {
-            int deleted = purgeExpired();
-            if (deleted > 0) {
-                LOG.log(System.Logger.Level.DEBUG, "idempotency: purged " + deleted + " expired records from " + table);
-            }
-        } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.WARNING, "idempotency: " + e.getMessage());
-        }
-    }
-
-    private void closeOwnedDataSource() {
-        if (ownedDataSource != null) {
-            try {
-                ownedDataSource.close();
-            } catch (Exception e) {
-                LOG.log(System.Logger.Level.WARNING, "idempotency: closing the connection pool of " + describe()
-                        + " failed: " + e);
-            }
-        }
-    }
-
     // ---- the builder ----
 
     /** Builds a {@link JdbcStore}; each setter checks its value at once. */
     public static final class Builder {
         private final DataSource dataSource;
-        private AutoCloseable ownedDataSource;
+        private OwnedPool ownedPool;
         private Database database;
         private String table = DEFAULT_TABLE;
         private boolean createTable;
@@ -919,7 +444,7 @@ public final class JdbcStore implements IdempotencyStore {
             return this;
         }
 
-        /** Whether to create the table and its index at start if they do not exist (default false). */
+        /** Whether to create the table and its index on first use if they do not exist (default false). */
         public Builder createTable(boolean createTable) {
             this.createTable = createTable;
             return this;
@@ -959,16 +484,16 @@ public final class JdbcStore implements IdempotencyStore {
             return this;
         }
 
-        /** The store closes this (its own pool) when it is closed. */
-        Builder ownedDataSource(AutoCloseable owned, String source) {
-            this.ownedDataSource = owned;
+        /** The pool the store was built on is its own: the store closes it when it is closed. */
+        Builder ownedPool(OwnedPool pool, String source) {
+            this.ownedPool = pool;
             this.source = source;
             return this;
         }
 
         /**
-         * Builds the store and makes first contact: checks (or creates) the table. An unreachable database is
-         * tolerated (calls fail closed until it is up); a missing table is an {@link IdempotencyConfigurationException}.
+         * Builds the store without touching the database: the first operation connects, and checks (or creates) the
+         * table. A missing table is then a store failure of every call, with the DDL to run in its message.
          */
         public JdbcStore build() {
             return new JdbcStore(this);

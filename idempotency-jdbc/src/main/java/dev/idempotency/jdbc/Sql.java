@@ -63,6 +63,13 @@ final class Sql {
         }
     }
 
+    /** Runs the statement as an update: the number of rows it changed. */
+    int update(java.sql.Connection c, Args a) throws SQLException {
+        try (PreparedStatement ps = prepare(c, a)) {
+            return ps.executeUpdate();
+        }
+    }
+
     private void bind(PreparedStatement ps, Args a) throws SQLException {
         for (int i = 0; i < params.length; i++) {
             int at = i + 1;

@@ -10,7 +10,7 @@ final class SqlErrors {
     }
 
     /**
-     * Whether the error is a unique-key violation: SQLState 23505 (PostgreSQL, H2) or MySQL/MariaDB error 1062
+     * Whether the error is a unique-key violation: SQLState 23505 (PostgreSQL, H2) or MariaDB error 1062
      * (SQLState 23000, which those drivers also use for other integrity errors, so the vendor code decides).
      */
     static boolean isDuplicateKey(SQLException e) {
@@ -53,7 +53,7 @@ final class SqlErrors {
         return false;
     }
 
-    /** Whether the database refused the credentials (SQLState class 28, MySQL/MariaDB error 1045). */
+    /** Whether the database refused the credentials (SQLState class 28, MariaDB error 1045). */
     static boolean isAuthorizationFailure(SQLException e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof SQLException s
@@ -66,7 +66,7 @@ final class SqlErrors {
 
     /**
      * Whether the database gave up on the statement to break a deadlock or a serialization conflict: SQLState 40001
-     * (MariaDB/MySQL error 1213, PostgreSQL's serialization failure), 40P01 (PostgreSQL's deadlock). Such a statement
+     * (MariaDB error 1213, PostgreSQL's serialization failure), 40P01 (PostgreSQL's deadlock). Such a statement
      * did nothing, but the database rolled back (PostgreSQL: aborted) the whole transaction it ran in.
      */
     static boolean isDeadlock(SQLException e) {
@@ -80,9 +80,9 @@ final class SqlErrors {
     }
 
     /**
-     * Whether the statement waited for a row lock for longer than the database allows: MariaDB/MySQL error 1205
+     * Whether the statement waited for a row lock for longer than the database allows: MariaDB error 1205
      * ({@code innodb_lock_wait_timeout}), PostgreSQL's 55P03 ({@code lock_timeout}). The statement did nothing; on
-     * PostgreSQL the transaction is aborted, on MariaDB/MySQL only the statement is undone (unless
+     * PostgreSQL the transaction is aborted, on MariaDB only the statement is undone (unless
      * {@code innodb_rollback_on_timeout} is on).
      */
     static boolean isLockTimeout(SQLException e) {

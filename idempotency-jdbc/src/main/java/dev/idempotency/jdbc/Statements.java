@@ -32,7 +32,7 @@ final class Statements {
     final Sql insertOrLock;
     final Sql select;
     final Sql selectForUpdate;
-    /** The latest committed row under a shared lock (MariaDB/MySQL: {@code LOCK IN SHARE MODE}); else null. */
+    /** The latest committed row under a shared lock (MariaDB: {@code LOCK IN SHARE MODE}); else null. */
     final Sql selectShared;
     final Sql takeOver;
     final Sql complete;
@@ -98,11 +98,11 @@ final class Statements {
                 this.purge = Sql.compile("DELETE FROM {T} WHERE key_hash IN (SELECT key_hash FROM {T}"
                         + " WHERE expires_at < :now LIMIT :limit FOR UPDATE SKIP LOCKED) AND expires_at < :now", table, now);
             }
-            case MARIADB, MYSQL -> {
+            case MARIADB -> {
                 this.claimInOneStatement = null;
                 this.insertIfAbsent = Sql.compile("INSERT IGNORE INTO {T} " + INSERT_COLUMNS + " VALUES " + INSERT_VALUES,
                         table, now);
-                this.insertOrLock = null; // inside a transaction: JdbcStore looks outside it first, then inserts
+                this.insertOrLock = null; // inside a transaction: InnoDbClaims looks outside it first, then inserts
                 this.selectShared = Sql.compile(select + " LOCK IN SHARE MODE", table, now);
                 this.purge = Sql.compile("DELETE FROM {T} WHERE expires_at < :now ORDER BY expires_at LIMIT :limit",
                         table, now);
@@ -122,9 +122,9 @@ final class Statements {
         }
     }
 
-    /** MariaDB and MySQL: InnoDB, whose row locks a claim inside a transaction must take with care. */
+    /** MariaDB: InnoDB, whose row locks a claim inside a transaction must take with care. */
     boolean innoDb() {
-        return database == Database.MARIADB || database == Database.MYSQL;
+        return database == Database.MARIADB;
     }
 
     /** The database's current time in milliseconds since the epoch, fixed for the statement. */
@@ -133,7 +133,7 @@ final class Statements {
             // statement_timestamp(), not now(): inside a long transaction now() is the transaction's start
             case POSTGRESQL -> "CAST(EXTRACT(EPOCH FROM statement_timestamp()) * 1000 AS BIGINT)";
             // UTC_TIMESTAMP and plain arithmetic: no session time zone, no daylight-saving ambiguity
-            case MARIADB, MYSQL -> "(TIMESTAMPDIFF(MICROSECOND, '1970-01-01 00:00:00', UTC_TIMESTAMP(3)) DIV 1000)";
+            case MARIADB -> "(TIMESTAMPDIFF(MICROSECOND, '1970-01-01 00:00:00', UTC_TIMESTAMP(3)) DIV 1000)";
             case H2 -> "DATEDIFF(MILLISECOND, TIMESTAMP WITH TIME ZONE '1970-01-01 00:00:00+00', CURRENT_TIMESTAMP)";
         };
     }

@@ -56,7 +56,7 @@ final class Databases {
     static String url(Database database) {
         return switch (database) {
             case POSTGRESQL -> POSTGRES_URL;
-            case MARIADB, MYSQL -> MARIADB_URL;
+            case MARIADB -> MARIADB_URL;
             case H2 -> H2_URL;
         };
     }
@@ -66,7 +66,7 @@ final class Databases {
         return switch (database) {
             case POSTGRESQL -> "start PostgreSQL on 127.0.0.1:5432 with a database 'test' that user postgres can use"
                     + " without a password (e.g. pg_ctlcluster 15 main start), or set IDEMPOTENCY_TEST_POSTGRES_URL";
-            case MARIADB, MYSQL -> "start MariaDB on 127.0.0.1:3306 with a database 'test' that user root can use"
+            case MARIADB -> "start MariaDB on 127.0.0.1:3306 with a database 'test' that user root can use"
                     + " without a password (e.g. service mariadb start), or set IDEMPOTENCY_TEST_MARIADB_URL";
             case H2 -> "H2 runs in memory and needs nothing";
         };
@@ -127,6 +127,8 @@ final class Databases {
         }
         JdbcStore store = builder.build();
         if (CLEANED.add(database + "/" + table)) {
+            store.read("idemjdbc.first-contact", "creates-the-table"); // the table is created on first use
+
             execute(of(database), "DELETE FROM " + table + " WHERE expires_at < " + System.currentTimeMillis());
         }
         return store;

@@ -55,11 +55,11 @@ abstract class GuardsSuite {
 
     /**
      * The lookup as the README and the Javadoc of {@link BusinessKeyGuard} tell users to write it: a read of the latest
-     * committed row under a shared lock, which goes with the shared lock a duplicate insert leaves on MariaDB/MySQL.
+     * committed row under a shared lock, which goes with the shared lock a duplicate insert leaves on MariaDB.
      */
     private Long documentedLookup(Connection c, String orderNo) throws SQLException {
         String lock = switch (database) {
-            case MARIADB, MYSQL -> " LOCK IN SHARE MODE";
+            case MARIADB -> " LOCK IN SHARE MODE";
             case POSTGRESQL -> " FOR SHARE";
             case H2 -> "";
         };
@@ -75,7 +75,7 @@ abstract class GuardsSuite {
     private String skippingInsert() {
         return switch (database) {
             case POSTGRESQL -> INSERT + " ON CONFLICT (order_no) DO NOTHING";
-            case MARIADB, MYSQL -> INSERT.replace("INSERT INTO", "INSERT IGNORE INTO");
+            case MARIADB -> INSERT.replace("INSERT INTO", "INSERT IGNORE INTO");
             case H2 -> "MERGE INTO " + ORDERS + " t USING (VALUES (CAST(? AS VARCHAR(64)), CAST(? AS VARCHAR(64)),"
                     + " CAST(? AS BIGINT))) s(n, r, a) ON t.order_no = s.n WHEN NOT MATCHED THEN INSERT"
                     + " (order_no, ref, amount, status) VALUES (s.n, s.r, s.a, 'UNPAID')";

@@ -30,8 +30,8 @@ class JdbcStoreProviderTest {
 
     @Test
     void theProviderIsFoundForEveryJdbcUriForm() {
-        for (String uri : new String[] {"jdbc:postgresql://h/db", "jdbc:mariadb://h/db", "jdbc:mysql://h/db",
-                "jdbc:h2:mem:x", "JDBC:PostgreSQL://h/db"}) {
+        for (String uri : new String[] {"jdbc:postgresql://h/db", "jdbc:mariadb://h/db", "jdbc:h2:mem:x",
+                "JDBC:PostgreSQL://h/db"}) {
             assertThat(StoreUris.providerFor(uri)).as(uri).isInstanceOf(JdbcStoreProvider.class);
         }
         assertThat(provider.accepts("jdbc:sqlserver://h")).isFalse();
@@ -59,8 +59,16 @@ class JdbcStoreProviderTest {
                 .hasMessageContaining("idempotency.table");
         assertThatThrownBy(() -> provider.create("jdbc:h2:mem:x;idempotency.createTable=yes", Clock.systemUTC()))
                 .hasMessageContaining("createTable must be true or false, but was 'yes'");
-        assertThatThrownBy(() -> provider.create("jdbc:h2:mem:x;idempotency.purgeInterval=1m", Clock.systemUTC()))
-                .hasMessageContaining("purgeInterval must be an ISO-8601 duration");
+        assertThatThrownBy(() -> provider.create("jdbc:h2:mem:x;idempotency.purgeInterval=60", Clock.systemUTC()))
+                .as("a bare number has no unit").isInstanceOf(IdempotencyConfigurationException.class)
+                .hasMessageContaining("idempotency.purgeInterval must be a duration such as 500ms")
+                .hasMessageContaining("'60'");
+        assertThatThrownBy(() -> provider.create("jdbc:h2:mem:x;idempotency.connectionTimeout=0s", Clock.systemUTC()))
+                .hasMessageContaining("idempotency.connectionTimeout must be at least 1ms");
+        assertThatThrownBy(() -> provider.create("jdbc:h2:mem:x;idempotency.connectionTimeout=100ms", Clock.systemUTC()))
+                .hasMessageContaining("idempotency.connectionTimeout must be at least 250ms");
+        assertThatThrownBy(() -> provider.create("jdbc:h2:mem:x;idempotency.poolSize=ten", Clock.systemUTC()))
+                .hasMessageContaining("idempotency.poolSize must be a whole number, but was 'ten'");
         assertThatThrownBy(() -> provider.create("jdbc:h2:mem:x;idempotency.table=1x", Clock.systemUTC()))
                 .hasMessageContaining("plain SQL identifier").hasMessageContaining("'1x'");
         assertThatThrownBy(() -> provider.create("jdbc:h2:mem:x;idempotency.clock=ntp", Clock.systemUTC()))
@@ -68,11 +76,52 @@ class JdbcStoreProviderTest {
     }
 
     @Test
-    void aMissingTableIsAConfigurationErrorThatSaysHowToCreateIt() {
-        assertThatThrownBy(() -> provider.create("jdbc:h2:mem:missing-" + UUID.randomUUID()
-                + ";DB_CLOSE_DELAY=-1;idempotency.table=idemjdbc_nothing", Clock.systemUTC()))
-                .isInstanceOf(IdempotencyConfigurationException.class).hasMessageContaining("idemjdbc_nothing")
-                .hasMessageContaining("dev/idempotency/jdbc/schema/h2.sql").hasMessageContaining("idempotency.createTable=true");
+    void durationsAreWrittenAsEverywhereElse() {
+        for (String interval : new String[] {"500ms", "30s", "10m", "PT1M", "0s", "PT0S"}) {
+            try (IdempotencyStore store = provider.create("jdbc:h2:mem:x;idempotency.purgeInterval=" + interval
+                    + ";idempotency.connectionTimeout=750ms", Clock.systemUTC())) {
+                assertThat(store).as(interval).isInstanceOf(JdbcStore.class);
+            }
+        }
+    }
+
+    @Test
+    void mysqlIsRefusedWithTheReasonAndWhatToUseInstead() {
+        String uri = "jdbc:mysql://127.0.0.1:3306/test?user=root&password=s3cret";
+        assertThat(StoreUris.providerFor(uri)).as("refused by this provider, with the reason, not as unknown")
+                .isInstanceOf(JdbcStoreProvider.class);
+        assertThat(provider.uriForms()).doesNotContainIgnoringCase("mysql");
+        for (String form : new String[] {uri, "JDBC:MySQL://h/db"}) {
+            assertThatThrownBy(() -> provider.create(form, Clock.systemUTC()))
+                    .isInstanceOf(IdempotencyConfigurationException.class)
+                    .hasMessageContaining("MySQL is not supported").hasMessageContaining("never on MySQL")
+                    .hasMessageContaining("jdbc:mariadb:").hasMessageNotContaining("s3cret");
+        }
+        assertThatThrownBy(() -> Idempotency.configure(IdempotencyConfig.builder().storeUri(uri).build()))
+                .isInstanceOf(IdempotencyConfigurationException.class).hasMessageContaining("MySQL is not supported");
+    }
+
+    @Test
+    void aUrlNoDriverTakesIsAConfigurationErrorWithThePasswordMasked() {
+        assertThatThrownBy(() -> provider.create("jdbc:postgresql://127.0.0.1:notaport/test?user=u&password=s3cret",
+                Clock.systemUTC())).isInstanceOf(IdempotencyConfigurationException.class)
+                .hasMessageContaining("cannot create a connection pool").hasMessageNotContaining("s3cret");
+    }
+
+    @Test
+    void aMissingTableIsAStoreErrorOfEveryCallThatSaysHowToCreateIt() {
+        try (IdempotencyStore store = provider.create("jdbc:h2:mem:missing-" + UUID.randomUUID()
+                + ";DB_CLOSE_DELAY=-1;idempotency.table=idemjdbc_nothing;idempotency.purgeInterval=0s",
+                Clock.systemUTC())) {
+            for (int call = 0; call < 2; call++) {
+                assertThatThrownBy(() -> store.claim("ns", "k", "o", "fp", Duration.ofSeconds(5)))
+                        .isInstanceOf(IdempotencyStoreException.class).hasMessageContaining("idemjdbc_nothing")
+                        .hasMessageContaining("key 'k'").hasMessageContaining("dev/idempotency/jdbc/schema/h2.sql")
+                        .hasMessageContaining("idempotency.createTable=true")
+                        .satisfies(e -> assertThat(((IdempotencyStoreException) e).isUnreachable())
+                                .as("the database answered").isFalse());
+            }
+        }
     }
 
     @Test
@@ -109,7 +158,8 @@ class JdbcStoreProviderTest {
                 + "&idempotency.connectionTimeout=PT0.5S&idempotency.purgeInterval=PT0S", Clock.systemUTC());
         try {
             assertThatThrownBy(() -> store.claim("ns", "k", "o", "fp", Duration.ofSeconds(5)))
-                    .isInstanceOf(IdempotencyStoreException.class).hasMessageContaining("failed to claim key 'k'");
+                    .isInstanceOf(IdempotencyStoreException.class).hasMessageContaining("failed to claim key 'k'")
+                    .satisfies(e -> assertThat(((IdempotencyStoreException) e).isUnreachable()).isTrue());
         } finally {
             store.close();
         }

@@ -127,7 +127,18 @@ public final class PostgresCrashClient {
                     }
                 }
             };
-            call.pay("warm-up-" + jvm);
+            // the store connects on first use: a JVM's first connect (driver classes, session) can take longer than
+            // this pool's 1 s while several JVMs start at once; the warm-up waits for it, as it waited for the pool
+            for (int attempt = 1; ; attempt++) {
+                try {
+                    call.pay("warm-up-" + jvm);
+                    break;
+                } catch (IdempotencyStoreException e) {
+                    if (attempt == 20) {
+                        throw e;
+                    }
+                }
+            }
             out.println("READY");
             long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
             while (!Files.exists(go)) {

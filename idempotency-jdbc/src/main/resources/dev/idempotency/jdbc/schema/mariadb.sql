@@ -1,4 +1,4 @@
--- The idempotency record table for MariaDB and MySQL (InnoDB). ${table} and ${index} are replaced by the configured
+-- The idempotency record table for MariaDB (InnoDB). ${table} and ${index} are replaced by the configured
 -- names (default idempotency_records and idempotency_records_expires_at) when the store creates the table itself.
 CREATE TABLE IF NOT EXISTS ${table} (
     key_hash     BINARY(32)   NOT NULL,  -- SHA-256 of the namespace and the key: the unique key
