@@ -7,7 +7,6 @@ import dev.idempotency.IdempotencyConfigurationException;
 import dev.idempotency.IdempotencyStoreException;
 import dev.idempotency.core.Idempotency;
 import dev.idempotency.core.IdempotencyConfig;
-import dev.idempotency.internal.StoreUris;
 import dev.idempotency.spi.IdempotencyStore;
 import dev.idempotency.testkit.fixtures.ConformanceService;
 import java.time.Clock;
@@ -28,11 +27,17 @@ class JdbcStoreProviderTest {
         Idempotency.reset();
     }
 
+    /** The provider the runtime would pick: the first that the ServiceLoader finds and that accepts the URI. */
+    private static dev.idempotency.spi.IdempotencyStoreProvider providerFor(String uri) {
+        return java.util.ServiceLoader.load(dev.idempotency.spi.IdempotencyStoreProvider.class).stream()
+                .map(java.util.ServiceLoader.Provider::get).filter(p -> p.accepts(uri)).findFirst().orElseThrow();
+    }
+
     @Test
     void theProviderIsFoundForEveryJdbcUriForm() {
         for (String uri : new String[] {"jdbc:postgresql://h/db", "jdbc:mariadb://h/db", "jdbc:h2:mem:x",
                 "JDBC:PostgreSQL://h/db"}) {
-            assertThat(StoreUris.providerFor(uri)).as(uri).isInstanceOf(JdbcStoreProvider.class);
+            assertThat(providerFor(uri)).as(uri).isInstanceOf(JdbcStoreProvider.class);
         }
         assertThat(provider.accepts("jdbc:sqlserver://h")).isFalse();
         assertThat(provider.accepts("memory:")).isFalse();
@@ -88,7 +93,7 @@ class JdbcStoreProviderTest {
     @Test
     void mysqlIsRefusedWithTheReasonAndWhatToUseInstead() {
         String uri = "jdbc:mysql://127.0.0.1:3306/test?user=root&password=s3cret";
-        assertThat(StoreUris.providerFor(uri)).as("refused by this provider, with the reason, not as unknown")
+        assertThat(providerFor(uri)).as("refused by this provider, with the reason, not as unknown")
                 .isInstanceOf(JdbcStoreProvider.class);
         assertThat(provider.uriForms()).doesNotContainIgnoringCase("mysql");
         for (String form : new String[] {uri, "JDBC:MySQL://h/db"}) {
