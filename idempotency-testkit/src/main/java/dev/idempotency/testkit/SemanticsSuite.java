@@ -892,7 +892,8 @@ public abstract class SemanticsSuite {
         assertThatThrownBy(() -> broken.unclosedLiteral("1")).isInstanceOf(IdempotencyConfigurationException.class)
                 .hasMessageContaining("not closed");
         assertThatThrownBy(() -> broken.badTtl("1")).isInstanceOf(IdempotencyConfigurationException.class)
-                .hasMessageContaining("ttl = \"10 minutes\"").hasMessageContaining("ISO-8601");
+                .hasMessageContaining("ttl = \"10 minutes\"")
+                .hasMessageContaining("not a duration such as 10m, 30s or PT10M");
         assertThatThrownBy(() -> broken.untypedResult("1")).isInstanceOf(IdempotencyConfigurationException.class)
                 .hasMessageContaining("unsupported return type java.lang.Object");
         assertThatThrownBy(() -> broken.keyWithoutToString(new BrokenService.Holder()))
