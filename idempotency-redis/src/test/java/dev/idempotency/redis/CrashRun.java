@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.idempotency.spi.IdempotencyStore;
 import dev.idempotency.spi.StoredRecord;
+import dev.idempotency.testkit.redis.RedisNode;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.idempotency.IdempotencyInProgressException;
 import dev.idempotency.core.Idempotency;
 import dev.idempotency.core.IdempotencyConfig;
+import dev.idempotency.testkit.redis.RedisNode;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,12 +1,7 @@
 package dev.idempotency.redis;
 
+import dev.idempotency.testkit.redis.Resp;
 import java.io.File;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.extension.ConditionEvaluationResult;
 import org.junit.jupiter.api.extension.ExecutionCondition;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -53,29 +48,7 @@ final class RedisCheck implements ExecutionCondition {
     }
 
     static boolean answersPing(String host, int port) {
-        return "+PONG\r\n".equals(ping(host, port));
-    }
-
-    /** Whether a server listens and speaks Redis, even one that wants a password first. */
-    static boolean responds(String host, int port) {
-        String reply = ping(host, port);
-        return reply != null && (reply.equals("+PONG\r\n") || reply.startsWith("-NOAUTH"));
-    }
-
-    private static String ping(String host, int port) {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress(host, port), 500);
-            socket.setSoTimeout(1000);
-            OutputStream out = socket.getOutputStream();
-            out.write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-            InputStream in = socket.getInputStream();
-            byte[] reply = new byte[7];
-            int n = in.readNBytes(reply, 0, 7);
-            return new String(reply, 0, n, StandardCharsets.US_ASCII);
-        } catch (IOException e) {
-            return null;
-        }
+        return Resp.answersPing(host, port, false);
     }
 
     static boolean onPath(String program) {

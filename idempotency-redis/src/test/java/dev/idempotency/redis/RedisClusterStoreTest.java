@@ -3,6 +3,8 @@ package dev.idempotency.redis;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.idempotency.spi.IdempotencyStore;
+import dev.idempotency.testkit.redis.RedisCluster;
+import dev.idempotency.testkit.redis.RedisNode;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -40,13 +42,13 @@ class RedisClusterStoreTest extends RealTimeStoreSuite {
             store.claim(namespace, "spread-" + i, "o", "fp", Duration.ofMinutes(1));
         }
         for (RedisNode node : cluster.nodes) {
-            try (Jedis jedis = node.jedis()) {
+            try (Jedis jedis = SharedRedis.jedis(node)) {
                 assertThat(jedis.dbSize()).as("keys on the master at " + node.port).isPositive();
             }
         }
         String key = redis.redisKey(namespace, "spread-0");
         String tag = key.substring(key.indexOf('{') + 1, key.indexOf('}'));
-        try (Jedis jedis = cluster.nodes.get(0).jedis()) {
+        try (Jedis jedis = SharedRedis.jedis(cluster.nodes.get(0))) {
             assertThat(jedis.clusterKeySlot(key)).isEqualTo(JedisClusterCRC16.getSlot(tag));
         }
         assertThat(redis.describe()).startsWith("redis(redis-cluster://127.0.0.1:");

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.idempotency.core.Idempotency;
 import dev.idempotency.core.IdempotencyConfig;
+import dev.idempotency.testkit.redis.RedisNode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -62,7 +63,7 @@ class RedisCommandCountTest {
 
     @Test
     void aFirstExecutionTakesTwoCommandsAndAReplayOneByCommandstats() {
-        try (Jedis admin = node.jedis()) {
+        try (Jedis admin = SharedRedis.jedis(node)) {
             admin.configResetStat();
             String first = service.echo("k-1", "v");
             assertThat(commandstats(admin)).as("first execution: SET (claim), EVALSHA (complete: GET, SET inside)")
@@ -87,7 +88,7 @@ class RedisCommandCountTest {
         try {
             BlockingQueue<String> lines = ProcessLines.of(monitor);
             assertThat(lines.poll(10, TimeUnit.SECONDS)).isEqualTo("OK");
-            try (Jedis admin = node.jedis()) {
+            try (Jedis admin = SharedRedis.jedis(node)) {
                 service.echo("k-2", "v");
                 admin.echo("--- replay ---");
                 service.echo("k-2", "v");

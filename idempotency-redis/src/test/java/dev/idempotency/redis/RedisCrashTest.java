@@ -1,5 +1,6 @@
 package dev.idempotency.redis;
 
+import dev.idempotency.testkit.redis.RedisNode;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;

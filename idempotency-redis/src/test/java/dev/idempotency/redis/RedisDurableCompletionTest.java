@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.idempotency.IdempotencyConfigurationException;
 import dev.idempotency.spi.ClaimResult;
 import dev.idempotency.spi.Outcome;
+import dev.idempotency.testkit.redis.RedisCluster;
+import dev.idempotency.testkit.redis.RedisNode;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -31,7 +33,7 @@ class RedisDurableCompletionTest {
         master = RedisNode.start(ports[0]);
         replica = RedisNode.start(ports[1], "--replicaof", "127.0.0.1", String.valueOf(ports[0]));
         RedisNode.await("the replica to sync", Duration.ofSeconds(30), () -> {
-            try (Jedis jedis = replica.jedis()) {
+            try (Jedis jedis = SharedRedis.jedis(replica)) {
                 return jedis.info("replication").contains("master_link_status:up");
             }
         });
@@ -53,7 +55,7 @@ class RedisDurableCompletionTest {
                         .isEqualTo(ClaimResult.CLAIMED);
                 assertThat(store.complete("ns", key, "owner-" + i, Outcome.value("\"v" + i + "\""),
                         Duration.ofMinutes(5))).isTrue();
-                try (Jedis onReplica = replica.jedis()) {
+                try (Jedis onReplica = SharedRedis.jedis(replica)) {
                     assertThat(onReplica.get(store.redisKey("ns", key))).as("on the replica at once")
                             .startsWith("v1:C");
                 }

@@ -7,6 +7,7 @@ import dev.idempotency.IdempotencyStoreException;
 import dev.idempotency.core.Idempotency;
 import dev.idempotency.core.IdempotencyConfig;
 import dev.idempotency.spi.Outcome;
+import dev.idempotency.testkit.redis.RedisNode;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.UUID;
@@ -51,7 +52,7 @@ class RedisFaultsTest {
     }
 
     private static Jedis admin() {
-        Jedis jedis = node.jedis();
+        Jedis jedis = SharedRedis.jedis(node);
         jedis.auth(SECRET);
         return jedis;
     }

@@ -7,6 +7,7 @@ import dev.idempotency.IdempotencyStoreException;
 import dev.idempotency.core.Idempotency;
 import dev.idempotency.core.IdempotencyConfig;
 import dev.idempotency.core.IdempotencyEvent;
+import dev.idempotency.testkit.redis.RedisNode;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;

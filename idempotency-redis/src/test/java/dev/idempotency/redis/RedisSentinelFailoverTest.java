@@ -6,6 +6,7 @@ import dev.idempotency.IdempotencyInProgressException;
 import dev.idempotency.IdempotencyStoreException;
 import dev.idempotency.core.Idempotency;
 import dev.idempotency.core.IdempotencyConfig;
+import dev.idempotency.testkit.redis.RedisNode;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

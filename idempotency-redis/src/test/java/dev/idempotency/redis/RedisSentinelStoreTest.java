@@ -33,7 +33,7 @@ class RedisSentinelStoreTest extends RealTimeStoreSuite {
     @Test
     void recordsAreWrittenToTheMasterTheSentinelsName() {
         store.claim(namespace, "k", "o", "fp", lease());
-        try (var jedis = sentinels.master.jedis()) {
+        try (var jedis = SharedRedis.jedis(sentinels.master)) {
             assertThat(jedis.exists(((RedisStore) store).redisKey(namespace, "k"))).isTrue();
         }
         assertThat(store.describe()).contains("redis-sentinel://127.0.0.1:").contains("/" + RedisSentinels.MASTER_NAME);

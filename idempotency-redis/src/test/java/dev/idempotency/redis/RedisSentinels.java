@@ -1,5 +1,6 @@
 package dev.idempotency.redis;
 
+import dev.idempotency.testkit.redis.RedisNode;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,7 +31,7 @@ final class RedisSentinels implements AutoCloseable {
             replicaArgs.addAll(List.of("--replicaof", "127.0.0.1", String.valueOf(data[0])));
             env.replica = RedisNode.start(data[1], replicaArgs.toArray(String[]::new));
             RedisNode.await("the replica to sync", Duration.ofSeconds(30), () -> {
-                try (Jedis jedis = env.replica.jedis()) {
+                try (Jedis jedis = SharedRedis.jedis(env.replica)) {
                     return jedis.info("replication").contains("master_link_status:up");
                 }
             });
@@ -44,7 +45,7 @@ final class RedisSentinels implements AutoCloseable {
             for (RedisNode sentinel : env.sentinels) {
                 RedisNode.await("sentinel " + sentinel.port + " to see the replica and the other sentinels",
                         Duration.ofSeconds(30), () -> {
-                            try (Jedis jedis = sentinel.jedis()) {
+                            try (Jedis jedis = SharedRedis.jedis(sentinel)) {
                                 Map<String, String> m = jedis.sentinelMaster(MASTER_NAME);
                                 return "2".equals(m.get("num-other-sentinels")) && "1".equals(m.get("num-slaves"));
                             }
@@ -64,7 +65,7 @@ final class RedisSentinels implements AutoCloseable {
 
     /** The master's port as the first sentinel reports it now. */
     int reportedMasterPort() {
-        try (Jedis jedis = sentinels.get(0).jedis()) {
+        try (Jedis jedis = SharedRedis.jedis(sentinels.get(0))) {
             return Integer.parseInt(jedis.sentinelGetMasterAddrByName(MASTER_NAME).get(1));
         }
     }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.idempotency.IdempotencyStoreException;
 import dev.idempotency.spi.ClaimResult;
 import dev.idempotency.spi.Outcome;
+import dev.idempotency.testkit.redis.RedisNode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

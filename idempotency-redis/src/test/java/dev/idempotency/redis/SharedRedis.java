@@ -1,5 +1,6 @@
 package dev.idempotency.redis;
 
+import dev.idempotency.testkit.redis.RedisNode;
 import java.util.UUID;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
@@ -28,7 +29,16 @@ final class SharedRedis {
     }
 
     static Jedis jedis() {
-        return new Jedis(new HostAndPort(RedisCheck.HOST, RedisCheck.PORT), DefaultJedisClientConfig.builder()
+        return jedis(RedisCheck.PORT);
+    }
+
+    /** A plain connection to a server the test started, for set-up and checks; the caller closes it. */
+    static Jedis jedis(RedisNode node) {
+        return jedis(node.port);
+    }
+
+    private static Jedis jedis(int port) {
+        return new Jedis(new HostAndPort(RedisCheck.HOST, port), DefaultJedisClientConfig.builder()
                 .serverDefaultProtocol().timeoutMillis(5_000).build());
     }
 

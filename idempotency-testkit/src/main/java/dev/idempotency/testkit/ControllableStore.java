@@ -26,8 +26,17 @@ public final class ControllableStore implements IdempotencyStore {
     /** Runs before each renewal reaches the store, with its key, e.g. to make one renewal hang. */
     public volatile java.util.function.Consumer<String> beforeRenew;
     public final AtomicInteger claims = new AtomicInteger();
+    /** Runs after each claim answered, with its key, e.g. to know that every racing caller has reached the store. */
+    public volatile java.util.function.Consumer<String> afterClaim;
+    /**
+     * Runs before each read, with its key: a {@code WAIT} caller reads only once it is waiting for another call, so
+     * this is how a test knows that a caller waits, without sleeping.
+     */
+    public volatile java.util.function.Consumer<String> beforeRead;
     /** Set once the runtime closed this store. */
     public volatile boolean closed;
+    /** Counted down once the runtime closed this store. */
+    public final java.util.concurrent.CountDownLatch closing = new java.util.concurrent.CountDownLatch(1);
     public final AtomicInteger renewals = new AtomicInteger();
 
     public ControllableStore(IdempotencyStore delegate) {
@@ -52,6 +61,10 @@ public final class ControllableStore implements IdempotencyStore {
         check(namespace, key);
         claims.incrementAndGet();
         ClaimResult result = delegate.claim(namespace, key, owner, fingerprint, lease);
+        java.util.function.Consumer<String> hook = afterClaim;
+        if (hook != null) {
+            hook.accept(key);
+        }
         if (result instanceof ClaimResult.Found found) {
             return ClaimResult.found(tampered(found.record()));
         }
@@ -88,6 +101,10 @@ public final class ControllableStore implements IdempotencyStore {
     @Override
     public StoredRecord read(String namespace, String key) {
         check(namespace, key);
+        java.util.function.Consumer<String> hook = beforeRead;
+        if (hook != null) {
+            hook.accept(key);
+        }
         StoredRecord record = delegate.read(namespace, key);
         return record == null ? null : tampered(record);
     }
@@ -115,6 +132,7 @@ public final class ControllableStore implements IdempotencyStore {
     @Override
     public void close() {
         closed = true;
+        closing.countDown();
         delegate.close();
     }
 }

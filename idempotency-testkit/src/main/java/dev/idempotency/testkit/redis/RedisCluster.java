@@ -1,17 +1,16 @@
-package dev.idempotency.redis;
+package dev.idempotency.testkit.redis;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
-import redis.clients.jedis.Jedis;
 
 /** Three Redis Cluster masters on loopback ports, without replicas, created with {@code redis-cli --cluster}. */
-final class RedisCluster implements AutoCloseable {
+public final class RedisCluster implements AutoCloseable {
 
-    final List<RedisNode> nodes = new ArrayList<>();
+    public final List<RedisNode> nodes = new ArrayList<>();
 
-    static RedisCluster start(int firstPort) {
+    public static RedisCluster start(int firstPort) {
         RedisCluster cluster = new RedisCluster();
         try {
             for (int port : RedisNode.freePorts(firstPort, 3, true)) {
@@ -27,8 +26,8 @@ final class RedisCluster implements AutoCloseable {
             }
             for (RedisNode node : cluster.nodes) {
                 RedisNode.await("cluster_state:ok on " + node.port, Duration.ofSeconds(30), () -> {
-                    try (Jedis jedis = node.jedis()) {
-                        return jedis.clusterInfo().contains("cluster_state:ok");
+                    try (Resp redis = node.resp()) {
+                        return String.valueOf(redis.call("CLUSTER", "INFO")).contains("cluster_state:ok");
                     }
                 });
             }
@@ -39,7 +38,7 @@ final class RedisCluster implements AutoCloseable {
         }
     }
 
-    String uri() {
+    public String uri() {
         return "redis-cluster://" + nodes.stream().map(n -> "127.0.0.1:" + n.port).collect(Collectors.joining(","));
     }
 

@@ -1,4 +1,4 @@
-package dev.idempotency.redis;
+package dev.idempotency.testkit.redis;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -17,15 +17,13 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
-import redis.clients.jedis.DefaultJedisClientConfig;
-import redis.clients.jedis.HostAndPort;
-import redis.clients.jedis.Jedis;
 
 /**
  * A {@code redis-server} (or sentinel) that a test starts on a loopback port, in a temp dir, without persistence,
  * and kills afterwards: by {@link #close()}, and by a JVM shutdown hook for whatever a failing test left running.
+ * Needs no Redis client library: set-up talks to it through {@link Resp} and {@code redis-cli}.
  */
-final class RedisNode implements AutoCloseable {
+public final class RedisNode implements AutoCloseable {
 
     private static final Set<RedisNode> RUNNING = ConcurrentHashMap.newKeySet();
 
@@ -37,8 +35,8 @@ final class RedisNode implements AutoCloseable {
         }, "redis-node-reaper"));
     }
 
-    final int port;
-    final Path dir;
+    public final int port;
+    public final Path dir;
     private final List<String> command;
     private volatile Process process;
 
@@ -49,7 +47,7 @@ final class RedisNode implements AutoCloseable {
     }
 
     /** A server on {@code port} with the standard test settings and {@code extra} arguments. */
-    static RedisNode start(int port, String... extra) {
+    public static RedisNode start(int port, String... extra) {
         Path dir = tempDir("redis-" + port + "-");
         List<String> command = new ArrayList<>(List.of("redis-server", "--port", String.valueOf(port),
                 "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir.toString(),
@@ -64,14 +62,14 @@ final class RedisNode implements AutoCloseable {
      * A server that keeps what it acknowledges: AOF with {@code appendfsync always}, in its dir, so that a server
      * killed with SIGKILL and {@link #restart restarted} on the same port and dir has every write it answered.
      */
-    static RedisNode startDurable(int port, String... extra) {
+    public static RedisNode startDurable(int port, String... extra) {
         List<String> args = new ArrayList<>(List.of("--appendonly", "yes", "--appendfsync", "always"));
         args.addAll(List.of(extra));
         return start(port, args.toArray(String[]::new));
     }
 
     /** A sentinel on {@code port} with the given configuration lines (port, bind and dir are added). */
-    static RedisNode sentinel(int port, String... config) {
+    public static RedisNode sentinel(int port, String... config) {
         Path dir = tempDir("sentinel-" + port + "-");
         List<String> lines = new ArrayList<>(List.of("port " + port, "bind 127.0.0.1", "dir " + dir,
                 "logfile " + dir.resolve("sentinel.log"), "protected-mode yes"));
@@ -91,7 +89,7 @@ final class RedisNode implements AutoCloseable {
      * A server that speaks only TLS on {@code port}, with the given certificate, key and CA files; clients need no
      * certificate of their own.
      */
-    static RedisNode startTls(int port, Path cert, Path key, Path ca) {
+    public static RedisNode startTls(int port, Path cert, Path key, Path ca) {
         Path dir = tempDir("redis-tls-" + port + "-");
         List<String> command = List.of("redis-server", "--port", "0", "--tls-port", String.valueOf(port),
                 "--tls-cert-file", cert.toString(), "--tls-key-file", key.toString(), "--tls-ca-cert-file",
@@ -107,7 +105,7 @@ final class RedisNode implements AutoCloseable {
 
     private boolean listening() {
         if (!tls) {
-            return RedisCheck.responds("127.0.0.1", port);
+            return Resp.answersPing("127.0.0.1", port, true);
         }
         try (java.net.Socket socket = new java.net.Socket()) {
             socket.connect(new InetSocketAddress("127.0.0.1", port), 500);
@@ -143,7 +141,7 @@ final class RedisNode implements AutoCloseable {
     }
 
     /** Starts the same server again, on the same port and dir (after {@link #kill} or {@link #shutdown}). */
-    void restart() {
+    public void restart() {
         if (process.isAlive()) {
             throw new IllegalStateException("port " + port + " is still running");
         }
@@ -151,7 +149,7 @@ final class RedisNode implements AutoCloseable {
     }
 
     /** {@code kill -9}. */
-    void kill() {
+    public void kill() {
         Process p = process;
         p.destroyForcibly();
         try {
@@ -163,9 +161,9 @@ final class RedisNode implements AutoCloseable {
     }
 
     /** A clean stop: {@code SHUTDOWN SAVE} writes the data to the dir, so {@link #restart} finds it again. */
-    void shutdownSave() {
-        try (Jedis jedis = jedis()) {
-            jedis.sendCommand(redis.clients.jedis.Protocol.Command.SHUTDOWN, "SAVE");
+    public void shutdownSave() {
+        try (Resp redis = resp()) {
+            redis.call("SHUTDOWN", "SAVE");
         } catch (RuntimeException expected) {
             // the connection closes as the server exits
         }
@@ -179,17 +177,16 @@ final class RedisNode implements AutoCloseable {
         RUNNING.remove(this);
     }
 
-    boolean isAlive() {
+    public boolean isAlive() {
         return process.isAlive();
     }
 
     /** A plain connection for test set-up; the caller closes it. */
-    Jedis jedis() {
-        return new Jedis(new HostAndPort("127.0.0.1", port), DefaultJedisClientConfig.builder()
-                .serverDefaultProtocol().timeoutMillis(5_000).build());
+    public Resp resp() {
+        return Resp.connect("127.0.0.1", port);
     }
 
-    String log() {
+    public String log() {
         try (Stream<Path> files = Files.list(dir)) {
             StringBuilder sb = new StringBuilder();
             for (Path f : files.filter(f -> f.toString().endsWith(".log")).toList()) {
@@ -210,7 +207,7 @@ final class RedisNode implements AutoCloseable {
     }
 
     /** Runs redis-cli with the arguments; returns its output, bounded in time. */
-    static String cli(String... args) {
+    public static String cli(String... args) {
         List<String> command = new ArrayList<>(List.of("redis-cli"));
         command.addAll(List.of(args));
         try {
@@ -233,7 +230,7 @@ final class RedisNode implements AutoCloseable {
      * {@code count} ports from {@code first} up, each free on loopback now (and its cluster bus port, +10000, if
      * asked), within 10 ports of {@code first}.
      */
-    static int[] freePorts(int first, int count, boolean clusterBus) {
+    public static int[] freePorts(int first, int count, boolean clusterBus) {
         int[] ports = new int[count];
         int found = 0;
         for (int port = first; port < first + count + 10 && found < count; port++) {
@@ -257,7 +254,7 @@ final class RedisNode implements AutoCloseable {
         }
     }
 
-    static void await(String what, Duration timeout, BooleanSupplier condition) {
+    public static void await(String what, Duration timeout, BooleanSupplier condition) {
         long end = System.nanoTime() + timeout.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > end) {
@@ -280,7 +277,7 @@ final class RedisNode implements AutoCloseable {
         }
     }
 
-    static void deleteTree(Path dir) {
+    public static void deleteTree(Path dir) {
         try (Stream<Path> walk = Files.walk(dir)) {
             for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(p);
