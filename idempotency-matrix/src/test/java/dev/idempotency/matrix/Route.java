@@ -3,7 +3,7 @@ package dev.idempotency.matrix;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.idempotency.internal.IdempotencyEngine;
-import dev.idempotency.internal.Protection;
+import dev.idempotency.bridge.Protection;
 import dev.idempotency.testkit.fixtures.ConformanceService;
 import java.io.IOException;
 import java.io.InputStream;

@@ -22,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import dev.idempotency.testkit.redis.RedisNode;
 import redis.clients.jedis.RedisClient;
 
 /**
@@ -67,7 +68,7 @@ class RedisLifeCycleTest {
                 assertThat(store.read("life", "k").outcome()).isEqualTo(Outcome.value("1"));
                 assertThat(store.isConnected()).isTrue();
                 assertThat(store.describe()).startsWith("redis(redis://127.0.0.1:" + port + ", Redis ");
-                try (var jedis = node.jedis()) {
+                try (var jedis = SharedRedis.jedis(node)) {
                     assertThat(jedis.scriptExists(LuaScript.COMPLETE.sha, LuaScript.RELEASE.sha)).containsOnly(true);
                 }
             }
