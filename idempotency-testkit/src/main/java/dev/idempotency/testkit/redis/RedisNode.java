@@ -116,6 +116,10 @@ public final class RedisNode implements AutoCloseable {
     }
 
     private void launch() {
+        launch(command);
+    }
+
+    private void launch(List<String> command) {
         try {
             process = new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(dir.resolve("stdout.log").toFile()).start();
@@ -146,6 +150,19 @@ public final class RedisNode implements AutoCloseable {
             throw new IllegalStateException("port " + port + " is still running");
         }
         launch();
+    }
+
+    /**
+     * Starts the same server again, on the same port and dir, with {@code extra} arguments this time only (e.g.
+     * {@code --replicaof host port}).
+     */
+    void restart(String... extra) {
+        if (process.isAlive()) {
+            throw new IllegalStateException("port " + port + " is still running");
+        }
+        List<String> again = new ArrayList<>(command);
+        again.addAll(List.of(extra));
+        launch(again);
     }
 
     /** {@code kill -9}. */
@@ -179,6 +196,26 @@ public final class RedisNode implements AutoCloseable {
 
     public boolean isAlive() {
         return process.isAlive();
+    }
+
+    /** Every line of this node's log that contains one of {@code words}. */
+    List<String> logLines(String... words) {
+        try (Stream<Path> files = Files.list(dir)) {
+            List<String> found = new ArrayList<>();
+            for (Path f : files.filter(f -> f.toString().endsWith(".log")).toList()) {
+                for (String line : Files.readAllLines(f, StandardCharsets.UTF_8)) {
+                    for (String word : words) {
+                        if (line.contains(word)) {
+                            found.add(line);
+                            break;
+                        }
+                    }
+                }
+            }
+            return found;
+        } catch (IOException e) {
+            return List.of("(no log: " + e + ")");
+        }
     }
 
     /** A plain connection for test set-up; the caller closes it. */
