@@ -73,8 +73,12 @@ enum Container {
         }
 
         @Override
-        public void close() throws Exception {
-            stop.stop();
+        public void close() {
+            try {
+                stop.stop();
+            } catch (Exception e) {
+                throw new IllegalStateException("could not stop the server at " + base, e);
+            }
         }
     }
 }

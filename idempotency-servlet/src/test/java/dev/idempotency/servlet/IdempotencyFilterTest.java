@@ -311,6 +311,27 @@ class IdempotencyFilterTest {
 
     @ParameterizedTest
     @EnumSource(Container.class)
+    void aRefusalKeepsTheHeadersSetBeforeItAndDropsTheBufferedBody(Container container) throws Exception {
+        HttpResponse<String> response = post(container, "/api/write-then-pay", "10.00");
+
+        problem(response, 400);
+        assertThat(response.body()).startsWith("{").doesNotContain("partial");
+        assertThat(response.headers().firstValue("X-Trace")).hasValue("t-1");
+        assertThat(Payments.RUNS).hasValue(0);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void aConfigurationErrorIsABugNotARefusal(Container container) throws Exception {
+        HttpResponse<String> response = post(container, "/api/broken", "10.00", KEY, newKey());
+
+        assertThat(response.statusCode()).isEqualTo(500);
+        assertThat(response.headers().firstValue("Content-Type").orElse("")).doesNotContain("problem");
+        assertThat(Payments.RUNS).hasValue(0);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Container.class)
     void otherExceptionsPassThroughUntouched(Container container) throws Exception {
         HttpResponse<String> response = post(container, "/api/boom", "10.00", KEY, newKey());
 

@@ -57,6 +57,12 @@ final class TestApp implements ServletContainerInitializer {
             return "paid " + amount + " as run #" + RUNS.incrementAndGet();
         }
 
+        /** A bug in the application: the expression names no parameter. */
+        @Idempotent(key = "#orderId")
+        public String payBroken(String amount) {
+            return "paid " + amount + " as run #" + RUNS.incrementAndGet();
+        }
+
         @Idempotent(key = "#headers['Idempotency-Key']")
         public String payHeld(String amount) throws InterruptedException {
             int run = RUNS.incrementAndGet();
@@ -80,7 +86,8 @@ final class TestApp implements ServletContainerInitializer {
 
         ServletRegistration.Dynamic api = context.addServlet("api", new AppServlet());
         api.setAsyncSupported(true);
-        api.addMapping("/api/pay", "/api/pay-as-caller", "/api/pay-held", "/api/commit-then-pay", "/api/wrapped",
+        api.addMapping("/api/pay", "/api/pay-as-caller", "/api/pay-held", "/api/commit-then-pay",
+                "/api/write-then-pay", "/api/broken", "/api/wrapped",
                 "/api/boom", "/api/async", "/bare/pay");
     }
 
@@ -110,6 +117,14 @@ final class TestApp implements ServletContainerInitializer {
                     response.flushBuffer();
                     answer(response, payments.pay(amount));
                 }
+                case "/api/write-then-pay" -> {
+                    // headers and a body that is still in the buffer, written through the writer
+                    response.setHeader("X-Trace", "t-1");
+                    response.setContentType("text/plain;charset=UTF-8");
+                    response.getWriter().write("partial ");
+                    answer(response, payments.pay(amount));
+                }
+                case "/api/broken" -> answer(response, payments.payBroken(amount));
                 case "/api/wrapped" -> {
                     // an application layer that wraps whatever it gets, twice
                     try {
