@@ -21,9 +21,9 @@ final class HttpRequestView implements CurrentRequest.Request {
     }
 
     /**
-     * Every value of the header. A value with bytes outside ASCII (obs-text) is refused: containers decode such bytes
-     * differently (Tomcat as ISO-8859-1, others as UTF-8 or not at all), so the same request would give different
-     * keys on different servers of one fleet, and one of them would run it again.
+     * Every value of the header. A value with bytes outside ASCII (obs-text) is refused: containers may decode such
+     * bytes differently (as ISO-8859-1, as UTF-8), so the same request could give different keys on different
+     * servers of one fleet, and one of them would run it again.
      */
     @Override
     public List<String> headers(String name) {

@@ -21,7 +21,7 @@ import java.nio.charset.StandardCharsets;
  *   <li>Binds each request to its thread for the rest of the filter chain, so that key and fingerprint expressions
  *       read it: {@code #headers['Idempotency-Key']} from {@link HttpServletRequest#getHeaders},
  *       {@code #principal} from {@link HttpServletRequest#getUserPrincipal} ({@code null} when anonymous). A header
- *       value with characters outside ASCII is refused as a bad key.</li>
+ *       value that an expression reads is refused as a bad key when it holds characters outside ASCII.</li>
  *   <li>Marks a response whose call was answered from the store with {@code Idempotent-Replayed: true}, unless the
  *       response is already committed.</li>
  *   <li>Answers the library's refusals that escape the chain, also when wrapped as the cause of another exception,
