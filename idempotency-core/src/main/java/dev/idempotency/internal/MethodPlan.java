@@ -158,7 +158,7 @@ public final class MethodPlan {
         if (terms.length == 1) {
             Object value = evaluate(terms[0], args);
             if (value == null) {
-                throw keyError(null, "the key " + terms[0].text + " is null" + unboundHint(terms[0]));
+                throw keyError(null, "the key " + terms[0].text + " is null" + unbound(terms[0]));
             }
             return checkKey(value.toString());
         }
@@ -166,11 +166,20 @@ public final class MethodPlan {
         for (Expression.Term term : terms) {
             Object value = evaluate(term, args);
             if (value == null) {
-                throw keyError(null, "the key part " + term.text + " is null" + unboundHint(term));
+                throw keyError(null, "the key part " + term.text + " is null" + unbound(term));
             }
             sb.append(value);
         }
         return checkKey(sb.toString());
+    }
+
+    /** Why a part of the request is null when no request is bound: most often, a call made off the request's thread. */
+    private static String unbound(Expression.Term term) {
+        boolean readsRequest = term.parameter == Expression.HEADER || term.parameter == Expression.PRINCIPAL;
+        return readsRequest && dev.idempotency.core.CurrentRequest.current() == null
+                ? " because no request is bound to this thread: the web layer binds it only on the thread that runs"
+                + " the request (not on threads its work is handed to, as in asynchronous requests)"
+                : "";
     }
 
     /**
@@ -218,16 +227,6 @@ public final class MethodPlan {
         return keyError(printable, "the key '" + printable + "' has " + what + ", " + Utf16.escape(key.charAt(position))
                 + ", at position " + position + " (counting UTF-16 units from 0); keys must be well-formed text"
                 + " without control characters");
-    }
-
-    /** Why a request term read null when no request is bound: outside a request, or on a thread it handed work to. */
-    private static String unboundHint(Expression.Term term) {
-        if ((term.parameter == Expression.HEADER || term.parameter == Expression.PRINCIPAL)
-                && dev.idempotency.core.CurrentRequest.current() == null) {
-            return ": no request is bound to this thread (the call is made outside a request, or on a thread that"
-                    + " an asynchronous request handed its work to; bind it with CurrentRequest there)";
-        }
-        return "";
     }
 
     private Object evaluate(Expression.Term term, Object[] args) {

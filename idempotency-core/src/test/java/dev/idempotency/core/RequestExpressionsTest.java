@@ -156,8 +156,10 @@ class RequestExpressionsTest {
     void outsideARequestTheHeaderIsNullAndRefused() {
         assertThatThrownBy(() -> WovenMethod.of(Api.class.getMethod("pay", String.class))
                 .execute(new Object[] {"10"}, () -> "ran")).isInstanceOf(IdempotencyKeyException.class)
-                .hasMessageContaining("no request is bound to this thread");
+                .as("says why, for a call made off the request's thread").hasMessageContaining("no request is bound");
         assertThat(CurrentRequest.current()).isNull();
+        assertThatThrownBy(() -> call("pay", new FakeRequest(null), "10")).as("a request without the header")
+                .isInstanceOf(IdempotencyKeyException.class).message().doesNotContain("no request is bound");
     }
 
     @Test
