@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.idempotency.spi.ClaimResult;
 import dev.idempotency.spi.Outcome;
 import dev.idempotency.spi.StoredRecord;
+import dev.idempotency.testkit.redis.RedisNode;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -95,7 +96,7 @@ class RedisSentinelEmptyMasterTest {
                 .isEqualTo("master");
         RedisNode.await("a sentinel to accept a failover (it picks the restarted node, the only replica it knows)",
                 Duration.ofSeconds(10), () -> {
-                    try (Jedis sentinel = env.sentinels.get(0).jedis()) {
+                    try (Jedis sentinel = SharedRedis.jedis(env.sentinels.get(0))) {
                         return "OK".equals(sentinel.sentinelFailover(RedisSentinels.MASTER_NAME));
                     } catch (RuntimeException e) { // NOGOODSLAVE until it has the restarted node's INFO
                         return false;
@@ -148,13 +149,13 @@ class RedisSentinelEmptyMasterTest {
     }
 
     private static long keys(RedisNode node) {
-        try (Jedis jedis = node.jedis()) {
+        try (Jedis jedis = SharedRedis.jedis(node)) {
             return jedis.dbSize();
         }
     }
 
     private static boolean linkUp(RedisNode node) {
-        try (Jedis jedis = node.jedis()) {
+        try (Jedis jedis = SharedRedis.jedis(node)) {
             return jedis.info("replication").contains("master_link_status:up");
         } catch (RuntimeException e) {
             return false;
@@ -162,7 +163,7 @@ class RedisSentinelEmptyMasterTest {
     }
 
     private static String role(RedisNode node) {
-        try (Jedis jedis = node.jedis()) {
+        try (Jedis jedis = SharedRedis.jedis(node)) {
             return jedis.role().get(0).toString();
         }
     }

@@ -156,7 +156,7 @@ public final class RedisNode implements AutoCloseable {
      * Starts the same server again, on the same port and dir, with {@code extra} arguments this time only (e.g.
      * {@code --replicaof host port}).
      */
-    void restart(String... extra) {
+    public void restart(String... extra) {
         if (process.isAlive()) {
             throw new IllegalStateException("port " + port + " is still running");
         }
@@ -199,7 +199,7 @@ public final class RedisNode implements AutoCloseable {
     }
 
     /** Every line of this node's log that contains one of {@code words}. */
-    List<String> logLines(String... words) {
+    public List<String> logLines(String... words) {
         try (Stream<Path> files = Files.list(dir)) {
             List<String> found = new ArrayList<>();
             for (Path f : files.filter(f -> f.toString().endsWith(".log")).toList()) {
