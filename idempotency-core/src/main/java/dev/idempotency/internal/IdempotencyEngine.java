@@ -14,6 +14,7 @@ import dev.idempotency.spi.IdempotencyStore;
 import dev.idempotency.spi.StoredRecord;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
@@ -33,6 +34,8 @@ public final class IdempotencyEngine implements AutoCloseable {
     final Clock clock;
     /** Monotonic nanoseconds for leases and waits; follows {@link #clock} when a test gives one it moves. */
     final java.util.function.LongSupplier ticker;
+    /** Whether {@link #ticker} is the system's: waits can then sleep their whole length in one go. */
+    private final boolean realTime;
     final Duration defaultTtl;
     final Duration defaultLease;
     final int maxResultSize;
@@ -42,6 +45,12 @@ public final class IdempotencyEngine implements AutoCloseable {
     /** Calls begun and not yet ended by their caller: a replaced runtime is closed once none is left. */
     final java.util.concurrent.atomic.LongAdder inFlight = new java.util.concurrent.atomic.LongAdder();
     private final OwnerTokens tokens = new OwnerTokens();
+    /** Claims held by calls of this runtime, so that its other calls of the key need not ask the store. */
+    private final java.util.concurrent.ConcurrentHashMap<WaitKey, LocalHold> localHolds =
+            new java.util.concurrent.ConcurrentHashMap<>();
+    /** One store poll per key that calls of this runtime wait for: see {@link #nextState}. */
+    private final java.util.concurrent.ConcurrentHashMap<WaitKey, CompletableFuture<StoredRecord>> polls =
+            new java.util.concurrent.ConcurrentHashMap<>();
     private final boolean failOpen;
     private final boolean inProcessStore;
     private final java.util.concurrent.atomic.AtomicLong lastFailOpenWarning = new java.util.concurrent.atomic.AtomicLong(Long.MIN_VALUE);
@@ -51,6 +60,7 @@ public final class IdempotencyEngine implements AutoCloseable {
         this.store = config.store() != null ? config.store() : StoreUris.create(config.storeUri(), config.clock());
         this.clock = config.clock();
         this.ticker = tickerFor(clock);
+        this.realTime = clock.getClass() == Clock.systemUTC().getClass();
         this.defaultTtl = config.defaultTtl();
         this.defaultLease = config.defaultLease();
         this.maxResultSize = config.maxResultSize();
@@ -190,22 +200,44 @@ public final class IdempotencyEngine implements AutoCloseable {
     private Call claimOrWait(MethodPlan plan, String key, String fingerprint, Duration lease, String owner) {
         boolean waiting = false;
         long waitUntil = 0;
-        long backoff = WAIT_MIN_NANOS;
+        WaitKey id = inProcessStore ? null : new WaitKey(plan.namespace, key);
         while (true) {
+            LocalHold local = inProcessStore ? null : localHolds.get(id);
+            if (local != null && !local.hold.ended.isDone()) {
+                // a call of this runtime holds the key: the store would say what we know, so do not ask it
+                if (!local.fingerprint.equals(fingerprint)) {
+                    throw keyReuse(plan, key);
+                }
+                long now = ticker.getAsLong();
+                if (plan.onInProgress == OnInProgress.WAIT && !waiting) {
+                    waiting = true;
+                    waitUntil = now + lease.toNanos();
+                }
+                if (plan.onInProgress == OnInProgress.REJECT || now - waitUntil >= 0) {
+                    throw inProgress(plan, key, lease);
+                }
+                awaitLocal(plan, key, local.hold.ended, waitUntil);
+                continue; // it ended (or our wait did): ask the store
+            }
             ClaimResult claim = claim(plan, key, owner, fingerprint, lease);
             if (claim instanceof ClaimResult.Claimed claimed) {
                 if (claimed.takeover()) {
                     emit(IdempotencyEvent.Type.TAKEN_OVER, plan, key, null);
                 }
-                return new Call(this, plan, key, owner, keeper.hold(plan, key, owner, lease));
+                if (inProcessStore) {
+                    // the store is in this process: asking it costs what the map below would
+                    return new Call(this, plan, key, owner, keeper.hold(plan, key, owner, lease));
+                }
+                LeaseKeeper.Hold hold = keeper.hold(plan, key, owner, lease, true);
+                LocalHold mine = new LocalHold(hold, fingerprint);
+                localHolds.put(id, mine);
+                hold.ended.whenComplete((ignored, error) -> localHolds.remove(id, mine));
+                return new Call(this, plan, key, owner, hold);
             }
             StoredRecord record = ((ClaimResult.Found) claim).record();
             while (record != null) {
                 if (!record.fingerprint().equals(fingerprint)) {
-                    emit(IdempotencyEvent.Type.KEY_REUSE, plan, key, null);
-                    throw new IdempotencyKeyReuseException("key '" + key + "' (namespace " + plan.namespace
-                            + ") was used before with a different payload; " + plan.description + " did not run",
-                            plan.namespace, key);
+                    throw keyReuse(plan, key);
                 }
                 if (record.isCompleted()) {
                     emit(IdempotencyEvent.Type.REPLAYED, plan, key, null);
@@ -218,24 +250,136 @@ public final class IdempotencyEngine implements AutoCloseable {
                     waitUntil = now + lease.toNanos();
                 }
                 if (plan.onInProgress == OnInProgress.REJECT || now - waitUntil >= 0) {
-                    emit(IdempotencyEvent.Type.REJECTED, plan, key, null);
-                    throw new IdempotencyInProgressException("key '" + key + "' (namespace " + plan.namespace
-                            + ") is in progress in another call" + (plan.onInProgress == OnInProgress.WAIT
-                            ? ", which did not finish within the lease (" + lease + ")" : "")
-                            + "; " + plan.description + " did not run", plan.namespace, key);
+                    throw inProgress(plan, key, lease);
                 }
-                LockSupport.parkNanos(backoff);
-                if (Thread.currentThread().isInterrupted()) {
-                    emit(IdempotencyEvent.Type.REJECTED, plan, key, null);
-                    throw new IdempotencyInProgressException("interrupted while waiting for key '" + key
-                            + "' (namespace " + plan.namespace + "), which is in progress in another call; "
-                            + plan.description + " did not run", plan.namespace, key);
-                }
-                backoff = Math.min(WAIT_MAX_NANOS, backoff * 2);
-                record = read(plan, key);
+                record = nextState(plan, key, record, waitUntil);
             }
             // the key became free while we waited (its holder failed or died): try to claim it
         }
+    }
+
+    /**
+     * Waits for the in-progress record to change: completed, given up (null), claimed by another owner, or this
+     * caller's wait over. Calls of this runtime waiting for one key share one poll of the store: the first polls with
+     * backoff, the others wait for what it sees. Ten thousand callers waiting for a hundred keys then cost the store a
+     * hundred polls, not ten thousand, and leave the connections to the holders, which must renew and complete.
+     */
+    private StoredRecord nextState(MethodPlan plan, String key, StoredRecord current, long waitUntil) {
+        WaitKey id = new WaitKey(plan.namespace, key);
+        CompletableFuture<StoredRecord> mine = new CompletableFuture<>();
+        CompletableFuture<StoredRecord> shared = polls.putIfAbsent(id, mine);
+        if (shared != null) {
+            return follow(plan, key, shared, current, waitUntil);
+        }
+        try {
+            StoredRecord seen = poll(plan, key, current, waitUntil);
+            mine.complete(seen);
+            return seen;
+        } catch (IdempotencyInProgressException interrupted) {
+            mine.complete(current); // this caller was interrupted, not the others: one of them polls next
+            throw interrupted;
+        } catch (RuntimeException | Error e) {
+            mine.completeExceptionally(e);
+            throw e;
+        } finally {
+            polls.remove(id, mine);
+        }
+    }
+
+    private StoredRecord poll(MethodPlan plan, String key, StoredRecord current, long waitUntil) {
+        long backoff = WAIT_MIN_NANOS;
+        while (true) {
+            LockSupport.parkNanos(backoff);
+            if (Thread.currentThread().isInterrupted()) {
+                throw interruptedWaiting(plan, key);
+            }
+            StoredRecord record = read(plan, key);
+            if (record == null || record.isCompleted() || !record.owner().equals(current.owner())
+                    || ticker.getAsLong() - waitUntil >= 0) {
+                return record;
+            }
+            backoff = Math.min(WAIT_MAX_NANOS, backoff * 2);
+        }
+    }
+
+    /** Waits for another caller's poll, in slices, so that this caller's own deadline is kept by the ticker. */
+    private StoredRecord follow(MethodPlan plan, String key, CompletableFuture<StoredRecord> shared,
+                                StoredRecord current, long waitUntil) {
+        while (true) {
+            long remaining = waitUntil - ticker.getAsLong();
+            if (remaining <= 0) {
+                return current;
+            }
+            try {
+                return shared.get(slice(remaining), TimeUnit.NANOSECONDS);
+            } catch (java.util.concurrent.TimeoutException e) {
+                // not yet: look at the deadline again
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw interruptedWaiting(plan, key);
+            } catch (java.util.concurrent.ExecutionException e) {
+                Throwable cause = e.getCause();
+                if (cause instanceof RuntimeException r) {
+                    throw r;
+                }
+                throw (Error) cause;
+            }
+        }
+    }
+
+    private IdempotencyInProgressException interruptedWaiting(MethodPlan plan, String key) {
+        emit(IdempotencyEvent.Type.REJECTED, plan, key, null);
+        return new IdempotencyInProgressException("interrupted while waiting for key '" + key + "' (namespace "
+                + plan.namespace + "), which is in progress in another call; " + plan.description + " did not run",
+                plan.namespace, key);
+    }
+
+    private record WaitKey(String namespace, String key) {
+    }
+
+    /** A claim a call of this runtime holds, with the payload it holds it for. */
+    private record LocalHold(LeaseKeeper.Hold hold, String fingerprint) {
+    }
+
+    /** Waits, in slices kept by the ticker, until the local holder ends or this caller's wait is over. */
+    private void awaitLocal(MethodPlan plan, String key, CompletableFuture<Void> ended, long waitUntil) {
+        while (!ended.isDone()) {
+            long remaining = waitUntil - ticker.getAsLong();
+            if (remaining <= 0) {
+                return;
+            }
+            try {
+                ended.get(slice(remaining), TimeUnit.NANOSECONDS);
+            } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+                // look again
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw interruptedWaiting(plan, key);
+            }
+        }
+    }
+
+    /**
+     * How long to block before looking at the deadline again: all of it on the system's time; in slices on a test's
+     * clock, which moves by itself.
+     */
+    private long slice(long remaining) {
+        return realTime ? remaining : Math.min(remaining, WAIT_MAX_NANOS);
+    }
+
+    private IdempotencyKeyReuseException keyReuse(MethodPlan plan, String key) {
+        emit(IdempotencyEvent.Type.KEY_REUSE, plan, key, null);
+        return new IdempotencyKeyReuseException("key '" + key + "' (namespace " + plan.namespace
+                + ") was used before with a different payload; " + plan.description + " did not run",
+                plan.namespace, key);
+    }
+
+    private IdempotencyInProgressException inProgress(MethodPlan plan, String key, Duration lease) {
+        emit(IdempotencyEvent.Type.REJECTED, plan, key, null);
+        return new IdempotencyInProgressException("key '" + key + "' (namespace " + plan.namespace
+                + ") is in progress in another call" + (plan.onInProgress == OnInProgress.WAIT
+                ? ", which did not finish within the lease (" + lease + ")" : "")
+                + "; " + plan.description + " did not run", plan.namespace, key);
     }
 
     private void warnFailOpen(MethodPlan plan, String key, IdempotencyStoreException e) {

@@ -39,8 +39,14 @@ final class LeaseKeeper implements AutoCloseable {
         final AtomicBoolean renewing = new AtomicBoolean();
         volatile long renewStarted;
         volatile boolean slowReported;
+        /**
+         * Completed when the claim is no longer kept (recorded, released, lost or given up); null unless the holder
+         * asked to be watched.
+         */
+        final java.util.concurrent.CompletableFuture<Void> ended;
 
-        Hold(MethodPlan plan, String key, String owner, Duration lease, long now) {
+        Hold(MethodPlan plan, String key, String owner, Duration lease, long now, boolean watched) {
+            this.ended = watched ? new java.util.concurrent.CompletableFuture<>() : null;
             this.plan = plan;
             this.key = key;
             this.owner = owner;
@@ -79,7 +85,12 @@ final class LeaseKeeper implements AutoCloseable {
     }
 
     Hold hold(MethodPlan plan, String key, String owner, Duration lease) {
-        Hold hold = new Hold(plan, key, owner, lease, ticker.getAsLong());
+        return hold(plan, key, owner, lease, false);
+    }
+
+    /** @param watched whether {@link Hold#ended} tells when the claim is no longer kept */
+    Hold hold(MethodPlan plan, String key, String owner, Duration lease, boolean watched) {
+        Hold hold = new Hold(plan, key, owner, lease, ticker.getAsLong(), watched);
         holds.add(hold);
         long tick = Math.max(MIN_TICK_NANOS, Math.min(MAX_TICK_NANOS, hold.renewEvery / 2));
         if (tick < tickNanos) {
@@ -107,7 +118,11 @@ final class LeaseKeeper implements AutoCloseable {
 
     /** Stops keeping the claim; true if it was still held (not lost). */
     boolean drop(Hold hold) {
-        return holds.remove(hold);
+        boolean held = holds.remove(hold);
+        if (hold.ended != null) {
+            hold.ended.complete(null);
+        }
+        return held;
     }
 
     private synchronized void start() {
@@ -171,6 +186,9 @@ final class LeaseKeeper implements AutoCloseable {
             if (renewed) {
                 hold.renewAt = startedAt + hold.renewEvery;
             } else if (holds.remove(hold)) {
+                if (hold.ended != null) {
+                    hold.ended.complete(null);
+                }
                 events.leaseLost(hold);
             }
         } finally {
