@@ -25,6 +25,11 @@ public record IdempotencyEvent(Type type, String namespace, String key, String m
         /** The store failed; the exception says how. */
         STORE_ERROR,
         /** The method ran but its claim had been taken over meanwhile, so its outcome was not recorded. */
-        LEASE_LOST
+        LEASE_LOST,
+        /**
+         * Another call holds the key and this one ({@code WAIT}) starts waiting for its outcome; it ends with
+         * {@code REPLAYED}, {@code REJECTED}, or a run of its own if the holder gives the key up.
+         */
+        WAITING
     }
 }

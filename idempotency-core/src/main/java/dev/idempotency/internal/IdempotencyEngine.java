@@ -203,7 +203,7 @@ public final class IdempotencyEngine implements AutoCloseable {
         WaitKey id = inProcessStore ? null : new WaitKey(plan.namespace, key);
         while (true) {
             LocalHold local = inProcessStore ? null : localHolds.get(id);
-            if (local != null && !local.hold.ended.isDone()) {
+            if (local != null && !local.hold.ended.isDone() && local.hold.confirmedAt(ticker.getAsLong())) {
                 // a call of this runtime holds the key: the store would say what we know, so do not ask it
                 if (!local.fingerprint.equals(fingerprint)) {
                     throw keyReuse(plan, key);
@@ -212,11 +212,12 @@ public final class IdempotencyEngine implements AutoCloseable {
                 if (plan.onInProgress == OnInProgress.WAIT && !waiting) {
                     waiting = true;
                     waitUntil = now + lease.toNanos();
+                    emit(IdempotencyEvent.Type.WAITING, plan, key, null);
                 }
                 if (plan.onInProgress == OnInProgress.REJECT || now - waitUntil >= 0) {
                     throw inProgress(plan, key, lease);
                 }
-                awaitLocal(plan, key, local.hold.ended, waitUntil);
+                awaitLocal(plan, key, local.hold, waitUntil);
                 continue; // it ended (or our wait did): ask the store
             }
             ClaimResult claim = claim(plan, key, owner, fingerprint, lease);
@@ -248,6 +249,7 @@ public final class IdempotencyEngine implements AutoCloseable {
                 if (plan.onInProgress == OnInProgress.WAIT && !waiting) {
                     waiting = true;
                     waitUntil = now + lease.toNanos();
+                    emit(IdempotencyEvent.Type.WAITING, plan, key, null);
                 }
                 if (plan.onInProgress == OnInProgress.REJECT || now - waitUntil >= 0) {
                     throw inProgress(plan, key, lease);
@@ -341,15 +343,20 @@ public final class IdempotencyEngine implements AutoCloseable {
     private record LocalHold(LeaseKeeper.Hold hold, String fingerprint) {
     }
 
-    /** Waits, in slices kept by the ticker, until the local holder ends or this caller's wait is over. */
-    private void awaitLocal(MethodPlan plan, String key, CompletableFuture<Void> ended, long waitUntil) {
-        while (!ended.isDone()) {
+    /**
+     * Waits, in slices kept by the ticker, until the local holder ends, its claim is no longer surely its own (then
+     * the store decides), or this caller's wait is over.
+     */
+    private void awaitLocal(MethodPlan plan, String key, LeaseKeeper.Hold hold, long waitUntil) {
+        CompletableFuture<Void> ended = hold.ended;
+        while (!ended.isDone() && hold.confirmedAt(ticker.getAsLong())) {
             long remaining = waitUntil - ticker.getAsLong();
             if (remaining <= 0) {
                 return;
             }
             try {
-                ended.get(slice(remaining), TimeUnit.NANOSECONDS);
+                long untilUnconfirmed = (hold.renewAt - hold.renewEvery) + hold.lease.toNanos() / 2 - ticker.getAsLong();
+                ended.get(slice(Math.max(1, Math.min(remaining, untilUnconfirmed))), TimeUnit.NANOSECONDS);
             } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
                 // look again
             } catch (InterruptedException e) {

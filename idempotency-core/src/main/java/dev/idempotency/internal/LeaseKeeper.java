@@ -36,6 +36,14 @@ final class LeaseKeeper implements AutoCloseable {
         final Duration lease;
         final long renewEvery;
         volatile long renewAt;
+
+        /**
+         * Whether the claim is surely still this holder's in the store: confirmed (claimed or renewed) less than half
+         * a lease ago. Past that, a renewal is late, and only the store can tell.
+         */
+        boolean confirmedAt(long now) {
+            return now - (renewAt - renewEvery) < lease.toNanos() / 2;
+        }
         final AtomicBoolean renewing = new AtomicBoolean();
         volatile long renewStarted;
         volatile boolean slowReported;

@@ -437,7 +437,7 @@ public final class MethodPlan {
             d = dev.idempotency.spi.Options.duration(attribute, value);
         } catch (IllegalArgumentException e) {
             throw new IdempotencyConfigurationException("@Idempotent(" + attribute + " = \"" + value + "\") on "
-                    + description + ": not a duration such as 10m, 30s or (ISO-8601) PT10M", namespace, null);
+                    + description + ": not a duration such as 10m, 30s or PT10M (ISO-8601)", namespace, null);
         }
         if (d.isNegative() || d.isZero() || d.toMillis() == 0) {
             throw new IdempotencyConfigurationException("@Idempotent(" + attribute + " = \"" + value + "\") on "

@@ -618,9 +618,8 @@ public abstract class SemanticsSuite {
         service.gate = new CountDownLatch(1);
         Future<String> first = pool.submit(() -> service.slowWait(id));
         assertThat(service.entered.await(10, TimeUnit.SECONDS)).isTrue();
-        CountDownLatch waiting = readsOf(id);
         Future<String> second = pool.submit(() -> service.slowWait(id));
-        assertThat(waiting.await(10, TimeUnit.SECONDS)).as("the second call waits").isTrue();
+        awaitEvent("the second call waits", e -> e.type() == IdempotencyEvent.Type.WAITING && id.equals(e.key()));
         assertThat(second).isNotDone();
         service.gate.countDown();
         assertThat(second.get(10, TimeUnit.SECONDS)).isEqualTo(first.get(10, TimeUnit.SECONDS));
@@ -634,9 +633,8 @@ public abstract class SemanticsSuite {
         service.gate = new CountDownLatch(1);
         Future<String> first = pool.submit(() -> service.slowWait(id));
         assertThat(service.entered.await(10, TimeUnit.SECONDS)).isTrue();
-        CountDownLatch waiting = readsOf(id);
         Future<String> waiter = pool.submit(() -> service.slowWait(id));
-        assertThat(waiting.await(10, TimeUnit.SECONDS)).as("the second call waits").isTrue();
+        awaitEvent("the second call waits", e -> e.type() == IdempotencyEvent.Type.WAITING && id.equals(e.key()));
         assertThat(waiter).isNotDone();
         // the holder is alive and keeps renewing while time passes beyond the waiter's patience (the lease, 30 s)
         java.util.concurrent.Semaphore renewed = new java.util.concurrent.Semaphore(0);
@@ -974,16 +972,5 @@ public abstract class SemanticsSuite {
                 TimeUnit.NANOSECONDS.timedWait(events, left);
             }
         }
-    }
-
-    /** Counted down at the first read of the key: a {@code WAIT} caller reads only once it waits. */
-    protected CountDownLatch readsOf(String key) {
-        CountDownLatch read = new CountDownLatch(1);
-        store.beforeRead = k -> {
-            if (k.equals(key)) {
-                read.countDown();
-            }
-        };
-        return read;
     }
 }
