@@ -42,6 +42,7 @@ class VirtualThreadsTest {
             fail("the virtual-thread run did not finish within 4 minutes:\n" + output);
         }
         assertThat(child.exitValue()).as(output).isZero();
+        System.out.println(storeUri.replaceAll("\\?.*", "") + ": " + output); // the figures, in the test's report
         return output;
     }
 
