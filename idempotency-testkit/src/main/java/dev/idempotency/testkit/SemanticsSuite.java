@@ -713,23 +713,28 @@ public abstract class SemanticsSuite {
     void thirtyTwoThreadsOnOneKeyWaitAllGetTheSameResult() throws Exception {
         String id = fresh("w32");
         service.gate = new CountDownLatch(1);
-        CountDownLatch claimed = new CountDownLatch(32);
-        store.afterClaim = key -> {
-            if (key.equals(id)) {
-                claimed.countDown();
-            }
-        };
-        pool.submit(() -> {
-            // the first call runs until every caller has been told "in progress" (and so waits) or has claimed
+        java.util.function.Predicate<IdempotencyEvent> waits =
+                e -> e.type() == IdempotencyEvent.Type.WAITING && id.equals(e.key());
+        Future<Boolean> allWaiting = pool.submit(() -> {
+            // the first call runs until the 31 others wait for it (told so by the store, or by their own runtime)
             try {
-                claimed.await(10, TimeUnit.SECONDS);
+                long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                synchronized (events) {
+                    while (events.stream().filter(waits).count() < 31) {
+                        long left = end - System.nanoTime();
+                        if (left <= 0) {
+                            return false;
+                        }
+                        TimeUnit.NANOSECONDS.timedWait(events, left);
+                    }
+                }
+                return true;
             } finally {
                 service.gate.countDown();
             }
-            return null;
         });
         List<Object> outcomes = race(32, () -> service.slowWait(id));
-        assertThat(claimed.getCount()).as("all 32 reached the store while the first call ran").isZero();
+        assertThat(allWaiting.get(10, TimeUnit.SECONDS)).as("all 31 others waited while the first call ran").isTrue();
         assertThat(outcomes).hasSize(32).allMatch(("waited-" + id)::equals);
         assertThat(service.runs("slowWait")).isEqualTo(1);
     }
