@@ -34,7 +34,11 @@ public final class IdempotencyEngine implements AutoCloseable {
     final Clock clock;
     /** Monotonic nanoseconds for leases and waits; follows {@link #clock} when a test gives one it moves. */
     final java.util.function.LongSupplier ticker;
-    /** Whether {@link #ticker} is the system's: waits can then sleep their whole length in one go. */
+    /**
+     * Whether the clock is the system's. Its time can jump (NTP, a suspended VM), so leases and waits then run on
+     * {@code System.nanoTime}, and waits can sleep their whole length in one go; any other clock is a test's, and its
+     * moves are what the test wants leases and waits to see.
+     */
     private final boolean realTime;
     final Duration defaultTtl;
     final Duration defaultLease;
@@ -59,8 +63,8 @@ public final class IdempotencyEngine implements AutoCloseable {
         this.config = config;
         this.store = config.store() != null ? config.store() : StoreUris.create(config.storeUri(), config.clock());
         this.clock = config.clock();
-        this.ticker = tickerFor(clock);
         this.realTime = clock.getClass() == Clock.systemUTC().getClass();
+        this.ticker = realTime ? System::nanoTime : () -> TimeUnit.MILLISECONDS.toNanos(clock.millis());
         this.defaultTtl = config.defaultTtl();
         this.defaultLease = config.defaultLease();
         this.maxResultSize = config.maxResultSize();
@@ -80,17 +84,6 @@ public final class IdempotencyEngine implements AutoCloseable {
                 emit(IdempotencyEvent.Type.STORE_ERROR, hold.plan, hold.key, error);
             }
         });
-    }
-
-    /**
-     * The system clock's time can jump (NTP, a suspended VM), so leases and waits run on {@code System.nanoTime};
-     * any other clock is a test's, and its moves are what the test wants leases to see.
-     */
-    private static java.util.function.LongSupplier tickerFor(Clock clock) {
-        if (clock.getClass() == Clock.systemUTC().getClass()) {
-            return System::nanoTime;
-        }
-        return () -> TimeUnit.MILLISECONDS.toNanos(clock.millis());
     }
 
     /** A runtime: built now (its store without touching the network), used and closed by its owner. */

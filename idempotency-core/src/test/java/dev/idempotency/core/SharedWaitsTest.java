@@ -70,7 +70,13 @@ class SharedWaitsTest {
     @Test
     void fiftyWaitersOfAHeldKeyCostTheStoreAboutOneClaimEachNotAPollEvery25ms() throws Exception {
         Remote store = new Remote();
-        try (IdempotencyRuntime runtime = IdempotencyRuntime.create(IdempotencyConfig.builder().store(store).build())) {
+        CountDownLatch allWaiting = new CountDownLatch(50);
+        try (IdempotencyRuntime runtime = IdempotencyRuntime.create(IdempotencyConfig.builder().store(store)
+                .listener(e -> {
+                    if (e.type() == IdempotencyEvent.Type.WAITING) {
+                        allWaiting.countDown();
+                    }
+                }).build())) {
             CountDownLatch holding = new CountDownLatch(1);
             CountDownLatch release = new CountDownLatch(1);
             AtomicInteger runs = new AtomicInteger();
@@ -84,18 +90,11 @@ class SharedWaitsTest {
                     }));
             assertThat(holding.await(10, TimeUnit.SECONDS)).isTrue();
             List<Future<String>> waiters = new ArrayList<>();
-            CountDownLatch started = new CountDownLatch(50);
             for (int i = 0; i < 50; i++) {
-                waiters.add(pool.submit(() -> {
-                    started.countDown();
-                    return runtime.call("shared", "k", String.class).payload("p")
-                            .onInProgress(OnInProgress.WAIT).call(() -> "ran again " + runs.incrementAndGet());
-                }));
+                waiters.add(pool.submit(() -> runtime.call("shared", "k", String.class).payload("p")
+                        .onInProgress(OnInProgress.WAIT).call(() -> "ran again " + runs.incrementAndGet())));
             }
-            assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
-            // No hook tells that a caller is waiting rather than about to: give them time to ask the store, which
-            // they would, each polling every 25 ms at most, if they did not wait on the holder.
-            Thread.sleep(300);
+            assertThat(allWaiting.await(10, TimeUnit.SECONDS)).as("all 50 wait").isTrue();
             // the waiters wait on the holder, not on the store: nothing to ask it while it runs
             assertThatThrownBy(() -> runtime.call("shared", "k", String.class).payload("other").run(() -> "x"))
                     .as("a different payload is refused from what this runtime knows").isInstanceOf(IdempotencyKeyReuseException.class);
