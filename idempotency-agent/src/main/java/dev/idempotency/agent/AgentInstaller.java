@@ -29,6 +29,7 @@ final class AgentInstaller {
     static Installation install(Instrumentation inst, TransformLog log, boolean retransformLoaded,
             GuardTransformer guard) {
         AgentCalls.log = log;
+        HttpEntry.inst = inst;
         CandidateTransformer transformer = new CandidateTransformer(inst, log);
         // the classes the filter runs on must be loaded before it is registered, or loading them would call it
         IgnoredPackages.ignores("");
@@ -43,7 +44,9 @@ final class AgentInstaller {
             // Plans first: before Java 19 a retransformed class loses its -parameters names (JDK-8240908), which
             // key expressions such as #orderId need; a plan compiled now keeps them.
             for (Class<?> type : loaded) {
-                AgentCalls.prepare(type);
+                if (!type.getName().equals("jakarta.servlet.http.HttpServlet")) {
+                    AgentCalls.prepare(type);
+                }
             }
             List<Class<?>> retransformed = retransform(inst, loaded);
             if (!retransformed.isEmpty() && Runtime.version().feature() < 19) {
@@ -60,6 +63,11 @@ final class AgentInstaller {
     static List<Class<?>> loadedCandidates(Instrumentation inst) {
         List<Class<?>> candidates = new ArrayList<>();
         for (Class<?> type : inst.getAllLoadedClasses()) {
+            if (type.getName().equals("jakarta.servlet.http.HttpServlet") && type.getClassLoader() != null
+                    && inst.isModifiableClass(type)) {
+                candidates.add(type); // the filter goes in front of its requests
+                continue;
+            }
             if (type.getClassLoader() == null || type.isArray() || type.isPrimitive() || type.isHidden()
                     || IgnoredPackages.ignores(type.getName().replace('.', '/')) || !inst.isModifiableClass(type)) {
                 continue;
@@ -108,7 +116,7 @@ final class AgentInstaller {
         @Override
         public void close() {
             inst.removeTransformer(transformer);
-            Set<String> instrumented = log.instrumented();
+            Set<String> instrumented = log.changed();
             List<Class<?>> types = new ArrayList<>();
             for (Class<?> type : inst.getAllLoadedClasses()) {
                 if (instrumented.contains(type.getName()) && inst.isModifiableClass(type)) {

@@ -46,9 +46,30 @@ final class CandidateTransformer implements ClassFileTransformer {
         }
     }
 
+    /** The servlet API's {@code HttpServlet} gets the idempotency filter in front of its {@code service}. */
+    private byte[] servlet(ClassLoader loader, String className, byte[] classFile) {
+        if (className.equals(HttpEntry.HTTP_SERVLET)) {
+            return weaver().weaveServlet(loader, className, classFile);
+        }
+        if (className.equals(HttpEntry.LEGACY_HTTP_SERVLET) && !legacyNoticed) {
+            legacyNoticed = true;
+            AgentOutput.line("javax.servlet (Servlet 4 and older) is not supported: requests of this container get no"
+                    + " #headers/#principal, problem responses or route mode (Jakarta Servlet 6 containers do)");
+        }
+        return null;
+    }
+
+    private volatile boolean legacyNoticed;
+
     private byte[] filterThenTransform(Module module, ClassLoader loader, String className,
             Class<?> classBeingRedefined, ProtectionDomain protectionDomain, byte[] classFile) {
-        if (className == null || loader == null || IgnoredPackages.ignores(className)) {
+        if (className == null || loader == null) {
+            return null;
+        }
+        if (className.startsWith("jakarta/servlet/") || className.startsWith("javax/servlet/")) {
+            return servlet(loader, className, classFile);
+        }
+        if (IgnoredPackages.ignores(className)) {
             return null;
         }
         log.scanned.increment();

@@ -27,6 +27,8 @@ final class TransformLog {
     final LongAdder named = new LongAdder();
     private final Set<String> instrumented = ConcurrentHashMap.newKeySet();
     private final Set<String> wovenByAspect = ConcurrentHashMap.newKeySet();
+    /** The servlet API's {@code HttpServlet}, once per loader, with the filter put in front of it. */
+    private final Set<String> servlets = ConcurrentHashMap.newKeySet();
 
     TransformLog(boolean debug) {
         this.debug = debug;
@@ -43,6 +45,13 @@ final class TransformLog {
         }
     }
 
+    /** The servlet API's {@code HttpServlet}, with the idempotency filter put in front of its requests. */
+    void servlet(String name, ClassLoader loader) {
+        if (servlets.add(name + "@" + System.identityHashCode(loader)) && debug) {
+            AgentOutput.line("debug: requests to the servlets of " + loader + " go through the idempotency filter");
+        }
+    }
+
     void wovenByAspect(String internalName) {
         String name = internalName.replace('/', '.');
         if (wovenByAspect.add(name)) {
@@ -55,6 +64,15 @@ final class TransformLog {
         return Set.copyOf(instrumented);
     }
 
+    /** The names of every class the agent changed: those instrumented, and {@code HttpServlet}. */
+    Set<String> changed() {
+        Set<String> all = new TreeSet<>(instrumented);
+        for (String servlet : servlets) {
+            all.add(servlet.substring(0, servlet.indexOf('@')));
+        }
+        return all;
+    }
+
     String summary() {
         Set<String> names = new TreeSet<>(instrumented);
         return "instrumented " + names.size() + (names.size() == 1 ? " class" : " classes")
@@ -62,7 +80,8 @@ final class TransformLog {
                 + " (offered " + offered.sum() + " classes, scanned " + scanned.sum() + " outside ignored packages, "
                 + named.sum() + " naming @Idempotent, " + wovenByAspect.size() + " left to the aspect; "
                 + nanos.sum() / 1_000_000 + " ms in the transformer, " + prepareNanos.sum() / 1_000_000
-                + " ms in initializers compiling plans)";
+                + " ms in initializers compiling plans" + (servlets.isEmpty() ? "" : "; the filter in front of "
+                + servlets.size() + " servlet " + (servlets.size() == 1 ? "API" : "APIs")) + ")";
     }
 
     /** Prints {@link #summary()} when the JVM exits, in debug mode. */

@@ -5,10 +5,13 @@ import static net.bytebuddy.matcher.ElementMatchers.isAnnotatedWith;
 import static net.bytebuddy.matcher.ElementMatchers.isBridge;
 import static net.bytebuddy.matcher.ElementMatchers.isConstructor;
 import static net.bytebuddy.matcher.ElementMatchers.isNative;
+import static net.bytebuddy.matcher.ElementMatchers.isPublic;
 import static net.bytebuddy.matcher.ElementMatchers.isSynthetic;
 import static net.bytebuddy.matcher.ElementMatchers.isTypeInitializer;
 import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.not;
+import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
+import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import dev.idempotency.Idempotent;
 import dev.idempotency.bridge.Invocation;
@@ -49,6 +52,10 @@ final class Weaver {
     private final AsmVisitorWrapper idempotent = Advice.to(IdempotentAdvice.class).on(IDEMPOTENT_METHODS);
     private final AsmVisitorWrapper prepare = Advice.to(PrepareAdvice.class).on(isTypeInitializer().or(isConstructor()));
     private final LoaderCheck loaders = new LoaderCheck();
+    /** {@code HttpServlet.service(ServletRequest, ServletResponse)}, the one entry of every request to a servlet. */
+    private final AsmVisitorWrapper servlet = Advice.to(ServletAdvice.class).on(named("service").and(isPublic())
+            .and(takesArguments(2)).and(takesArgument(0, named("jakarta.servlet.ServletRequest")))
+            .and(takesArgument(1, named("jakarta.servlet.ServletResponse"))));
 
     Weaver(Instrumentation inst, TransformLog log) {
         this.inst = inst;
@@ -69,6 +76,25 @@ final class Weaver {
         log.instrumented(internalName.replace('/', '.'), woven.methods(), loaded);
         dev.idempotency.bridge.Protection.instrumented(loader, internalName.replace('/', '.'));
         return woven.classFile();
+    }
+
+    /**
+     * The servlet API's {@code HttpServlet}, with {@link ServletAdvice} in front of its {@code service}; {@code null}
+     * (left as it is, with a line saying so) where its loader cannot see the agent.
+     */
+    byte[] weaveServlet(ClassLoader loader, String internalName, byte[] classFile) {
+        if (!loaders.seesAgent(loader)) {
+            return null; // seesAgent said so
+        }
+        String name = internalName.replace('/', '.');
+        ClassFileLocator locator = new ClassFileLocator.Compound(ClassFileLocator.Simple.of(name, classFile),
+                ClassFileLocator.ForClassLoader.of(loader));
+        TypePool pool = new TypePool.Default.WithLazyResolution(new TypePool.CacheProvider.Simple(), locator,
+                TypePool.Default.ReaderMode.FAST);
+        TypeDescription type = pool.describe(name).resolve();
+        byte[] woven = byteBuddy.decorate(type, locator).visit(servlet).make(pool).getBytes();
+        log.servlet(name, loader);
+        return woven;
     }
 
     /**

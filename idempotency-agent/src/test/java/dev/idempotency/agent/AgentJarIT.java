@@ -87,7 +87,11 @@ class AgentJarIT {
                     // has it; it must name Spring's own classes, so those references stay unrelocated.
                     boolean optionalSpring = element.startsWith("org/springframework/")
                             && entry.getName().startsWith("dev/idempotency/jdbc/");
+                    // The servlet filter links against the container's servlet API, in whichever loader has it.
+                    boolean containerApi = element.startsWith("jakarta/servlet/")
+                            && entry.getName().startsWith("dev/idempotency/servlet/");
                     if (element.length() > 1 && !element.startsWith("dev/idempotency/") && !optionalSpring
+                            && !containerApi
                             && JDK.stream().noneMatch(element::startsWith)) {
                         foreign.add(element + " (from " + entry.getName() + ")");
                     }

@@ -27,9 +27,10 @@ import jdk.jfr.consumer.RecordingFile;
 /**
  * Run by {@link VirtualThreadsTest} in a JVM of its own, on Java 21+: 10,000 virtual threads make calls over 100 keys
  * with {@code WAIT}, on the store whose URI is the first argument, while JFR records every pinned virtual thread.
- * Each body outlives a third of its lease, so leases are renewed while 9,900 callers wait (as long as the lease,
- * 6 s: the 10,000 first claims arrive at once and queue for the store's connections before any call holds a key). Prints one line of
- * figures for the test to check.
+ * Each body outlives a third of its lease, so leases are renewed while 9,900 callers wait. The lease is 15 s: the
+ * 10,000 first claims arrive at once and queue for the store's connections before any call holds a key, and a renewal
+ * queues behind them too; on a loaded two-core machine a 6 s lease was seen to lapse there, and the call to run twice,
+ * as a lapsed lease must let it. Prints one line of figures for the test to check.
  */
 public final class VirtualThreadsChild {
 
@@ -42,7 +43,7 @@ public final class VirtualThreadsChild {
         Path file = Files.createTempFile("idempotency-vt", ".jfr");
         String figures;
         try (IdempotencyRuntime runtime = IdempotencyRuntime.create(IdempotencyConfig.builder().storeUri(uri)
-                .defaultLease(Duration.ofSeconds(6)).build())) {
+                .defaultLease(Duration.ofSeconds(15)).build())) {
             // one call first, on this platform thread: classes initialised, plan compiled, store connected. A virtual
             // thread that waits for another's class initialisation is pinned by the JVM: start-up, not the library.
             String warm = UUID.randomUUID().toString();
@@ -95,7 +96,7 @@ public final class VirtualThreadsChild {
                                 .onInProgress(OnInProgress.WAIT)
                                 .call(() -> {
                                     executions.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet();
-                                    Thread.sleep(2_500); // past a third of the 6 s lease: renewed at least once
+                                    Thread.sleep(5_500); // past a third of the 15 s lease: renewed at least once
                                     return key + "/" + UUID.randomUUID();
                                 });
                         results.computeIfAbsent(key, k -> ConcurrentHashMap.newKeySet()).add(result);

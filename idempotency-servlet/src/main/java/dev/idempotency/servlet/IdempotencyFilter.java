@@ -57,6 +57,9 @@ public final class IdempotencyFilter implements Filter {
     /** {@code Retry-After} on 503: long enough that clients do not pile onto a store that is recovering. */
     static final int UNAVAILABLE_RETRY_AFTER_SECONDS = 5;
 
+    /** The request attribute that marks a request this filter covers already. */
+    private static final String APPLIED = IdempotencyFilter.class.getName() + ".applied";
+
     /** Needs no configuration: {@code new IdempotencyFilter()}, or by class name in {@code web.xml}. */
     public IdempotencyFilter() {
     }
@@ -68,6 +71,12 @@ public final class IdempotencyFilter implements Filter {
             chain.doFilter(request, response);
             return;
         }
+        if (isApplied(http)) {
+            // registered by the application and installed by the agent, or mapped twice: once is what it means
+            chain.doFilter(request, response);
+            return;
+        }
+        http.setAttribute(APPLIED, Boolean.TRUE);
         try (CurrentRequest.Binding binding = CurrentRequest.bind(new HttpRequestView(http, answer))) {
             chain.doFilter(request, response);
         } catch (IOException | ServletException | RuntimeException failure) {
@@ -75,6 +84,14 @@ public final class IdempotencyFilter implements Filter {
                 throw failure;
             }
         }
+    }
+
+    /**
+     * Whether an {@code IdempotencyFilter} covers this request already (one registered by the application, or the
+     * one the agent runs): a second one passes it on untouched.
+     */
+    public static boolean isApplied(HttpServletRequest request) {
+        return request.getAttribute(APPLIED) != null;
     }
 
     /** Writes the refusal behind the failure, if there is one and the response can still take it. */

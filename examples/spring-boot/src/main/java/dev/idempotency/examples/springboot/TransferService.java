@@ -7,7 +7,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Service;
 
-/** Moves money. The web layer passes the {@code Idempotency-Key} header in as it is. */
+/** Moves money, once per {@code Idempotency-Key} header of the request being served. */
 @Service
 public class TransferService {
 
@@ -28,8 +28,8 @@ public class TransferService {
      * Runs once per key: a repeat with the same request replays the first receipt, a concurrent one is refused while
      * the first runs, and a missing or blank key is refused before the body runs.
      */
-    @Idempotent(key = "#idempotencyKey")
-    public Receipt transfer(String idempotencyKey, TransferRequest request) {
+    @Idempotent(key = "#headers['Idempotency-Key']")
+    public Receipt transfer(TransferRequest request) {
         int n = executions.incrementAndGet();
         pause();
         accounts.move(request.from(), request.to(), request.amount());
