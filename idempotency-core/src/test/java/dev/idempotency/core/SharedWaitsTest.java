@@ -8,8 +8,7 @@ import dev.idempotency.IdempotencyKeyReuseException;
 import dev.idempotency.OnInProgress;
 import dev.idempotency.memory.MemoryStore;
 import dev.idempotency.spi.ClaimResult;
-import dev.idempotency.spi.IdempotencyStore;
-import dev.idempotency.spi.Outcome;
+import dev.idempotency.spi.ForwardingIdempotencyStore;
 import dev.idempotency.spi.StoredRecord;
 import java.time.Clock;
 import java.time.Duration;
@@ -33,37 +32,30 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class SharedWaitsTest {
 
-    /** A store seen as outside the process, counting what it is asked. */
-    static final class Remote implements IdempotencyStore {
-        final MemoryStore inner = new MemoryStore(Clock.systemUTC(), 1_000);
+    /** The in-memory store as if it were remote: results encoded, every claim and read counted. */
+    static final class Remote extends ForwardingIdempotencyStore {
         final AtomicInteger claims = new AtomicInteger();
         final AtomicInteger reads = new AtomicInteger();
+
+        Remote() {
+            super(new MemoryStore(Clock.systemUTC(), 1_000));
+        }
 
         @Override
         public ClaimResult claim(String namespace, String key, String owner, String fingerprint, Duration lease) {
             claims.incrementAndGet();
-            return inner.claim(namespace, key, owner, fingerprint, lease);
-        }
-
-        @Override
-        public boolean complete(String namespace, String key, String owner, Outcome outcome, Duration ttl) {
-            return inner.complete(namespace, key, owner, outcome, ttl);
-        }
-
-        @Override
-        public boolean release(String namespace, String key, String owner) {
-            return inner.release(namespace, key, owner);
-        }
-
-        @Override
-        public boolean renew(String namespace, String key, String owner, Duration lease) {
-            return inner.renew(namespace, key, owner, lease);
+            return super.claim(namespace, key, owner, fingerprint, lease);
         }
 
         @Override
         public StoredRecord read(String namespace, String key) {
             reads.incrementAndGet();
-            return inner.read(namespace, key);
+            return super.read(namespace, key);
+        }
+
+        @Override
+        public boolean inProcess() {
+            return false;
         }
     }
 

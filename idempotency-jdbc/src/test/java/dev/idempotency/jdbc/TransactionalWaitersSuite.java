@@ -6,9 +6,8 @@ import dev.idempotency.core.Idempotency;
 import dev.idempotency.core.IdempotencyConfig;
 import dev.idempotency.jdbc.fixtures.Payments;
 import dev.idempotency.jdbc.fixtures.Receipt;
-import dev.idempotency.spi.ClaimResult;
+import dev.idempotency.spi.ForwardingIdempotencyStore;
 import dev.idempotency.spi.IdempotencyStore;
-import dev.idempotency.spi.Outcome;
 import dev.idempotency.spi.StoredRecord;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -200,47 +199,16 @@ abstract class TransactionalWaitersSuite {
     }
 
     /** The store, telling the test when a waiting duplicate first reads the record. */
-    private final class ObservedStore implements IdempotencyStore {
-        private final IdempotencyStore store;
+    private final class ObservedStore extends ForwardingIdempotencyStore {
 
         ObservedStore(IdempotencyStore store) {
-            this.store = store;
-        }
-
-        @Override
-        public ClaimResult claim(String namespace, String key, String owner, String fingerprint, Duration lease) {
-            return store.claim(namespace, key, owner, fingerprint, lease);
-        }
-
-        @Override
-        public boolean complete(String namespace, String key, String owner, Outcome outcome, Duration ttl) {
-            return store.complete(namespace, key, owner, outcome, ttl);
-        }
-
-        @Override
-        public boolean release(String namespace, String key, String owner) {
-            return store.release(namespace, key, owner);
-        }
-
-        @Override
-        public boolean renew(String namespace, String key, String owner, Duration lease) {
-            return store.renew(namespace, key, owner, lease);
+            super(store);
         }
 
         @Override
         public StoredRecord read(String namespace, String key) {
             firstRead.countDown();
-            return store.read(namespace, key);
-        }
-
-        @Override
-        public String describe() {
-            return store.describe();
-        }
-
-        @Override
-        public void close() {
-            store.close();
+            return super.read(namespace, key);
         }
     }
 }

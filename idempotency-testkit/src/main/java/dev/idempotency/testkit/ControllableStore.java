@@ -2,6 +2,7 @@ package dev.idempotency.testkit;
 
 import dev.idempotency.IdempotencyStoreException;
 import dev.idempotency.spi.ClaimResult;
+import dev.idempotency.spi.ForwardingIdempotencyStore;
 import dev.idempotency.spi.IdempotencyStore;
 import dev.idempotency.spi.Outcome;
 import dev.idempotency.spi.StoredRecord;
@@ -13,8 +14,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * would, {@link #answersWrongly} as a store that answered wrongly would, and {@link #freezeRenewals} makes renewals report success without extending anything, as a holder whose
  * renewals stopped reaching the store would experience.
  */
-public final class ControllableStore implements IdempotencyStore {
-    private final IdempotencyStore delegate;
+public final class ControllableStore extends ForwardingIdempotencyStore {
     public volatile boolean down;
     /** Every operation fails as a store that answers, but wrongly (a deadlock, a garbage reply), would. */
     public volatile boolean answersWrongly;
@@ -40,11 +40,12 @@ public final class ControllableStore implements IdempotencyStore {
     public final AtomicInteger renewals = new AtomicInteger();
 
     public ControllableStore(IdempotencyStore delegate) {
-        this.delegate = delegate;
+        super(delegate);
     }
 
+    @Override
     public IdempotencyStore delegate() {
-        return delegate;
+        return super.delegate();
     }
 
     private void check(String namespace, String key) {
@@ -60,7 +61,7 @@ public final class ControllableStore implements IdempotencyStore {
     public ClaimResult claim(String namespace, String key, String owner, String fingerprint, Duration lease) {
         check(namespace, key);
         claims.incrementAndGet();
-        ClaimResult result = delegate.claim(namespace, key, owner, fingerprint, lease);
+        ClaimResult result = delegate().claim(namespace, key, owner, fingerprint, lease);
         java.util.function.Consumer<String> hook = afterClaim;
         if (hook != null) {
             hook.accept(key);
@@ -78,13 +79,13 @@ public final class ControllableStore implements IdempotencyStore {
         if (hook != null) {
             hook.run();
         }
-        return delegate.complete(namespace, key, owner, outcome, ttl);
+        return delegate().complete(namespace, key, owner, outcome, ttl);
     }
 
     @Override
     public boolean release(String namespace, String key, String owner) {
         check(namespace, key);
-        return delegate.release(namespace, key, owner);
+        return delegate().release(namespace, key, owner);
     }
 
     @Override
@@ -95,7 +96,7 @@ public final class ControllableStore implements IdempotencyStore {
             hook.accept(key);
         }
         renewals.incrementAndGet();
-        return freezeRenewals || delegate.renew(namespace, key, owner, lease);
+        return freezeRenewals || delegate().renew(namespace, key, owner, lease);
     }
 
     @Override
@@ -105,7 +106,7 @@ public final class ControllableStore implements IdempotencyStore {
         if (hook != null) {
             hook.accept(key);
         }
-        StoredRecord record = delegate.read(namespace, key);
+        StoredRecord record = delegate().read(namespace, key);
         return record == null ? null : tampered(record);
     }
 
@@ -115,24 +116,14 @@ public final class ControllableStore implements IdempotencyStore {
     }
 
     @Override
-    public boolean claimedInTransaction(String namespace, String key, String owner) {
-        return delegate.claimedInTransaction(namespace, key, owner);
-    }
-
-    @Override
-    public boolean inProcess() {
-        return delegate.inProcess();
-    }
-
-    @Override
     public String describe() {
-        return "controllable(" + delegate.describe() + ")";
+        return "controllable(" + delegate().describe() + ")";
     }
 
     @Override
     public void close() {
         closed = true;
         closing.countDown();
-        delegate.close();
+        delegate().close();
     }
 }

@@ -1,0 +1,68 @@
+package dev.idempotency.spi;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * A store that hands every operation to another one: extend it to observe, time or alter a few operations of a real
+ * store (metrics, tracing, fault injection in tests) and inherit the rest, including the optional ones
+ * ({@link #claimedInTransaction}, {@link #inProcess}), which a hand-written wrapper tends to forget.
+ */
+public abstract class ForwardingIdempotencyStore implements IdempotencyStore {
+
+    private final IdempotencyStore delegate;
+
+    protected ForwardingIdempotencyStore(IdempotencyStore delegate) {
+        this.delegate = Objects.requireNonNull(delegate, "delegate");
+    }
+
+    /** The store every operation goes to. */
+    protected IdempotencyStore delegate() {
+        return delegate;
+    }
+
+    @Override
+    public ClaimResult claim(String namespace, String key, String owner, String fingerprint, Duration lease) {
+        return delegate.claim(namespace, key, owner, fingerprint, lease);
+    }
+
+    @Override
+    public boolean complete(String namespace, String key, String owner, Outcome outcome, Duration ttl) {
+        return delegate.complete(namespace, key, owner, outcome, ttl);
+    }
+
+    @Override
+    public boolean release(String namespace, String key, String owner) {
+        return delegate.release(namespace, key, owner);
+    }
+
+    @Override
+    public boolean renew(String namespace, String key, String owner, Duration lease) {
+        return delegate.renew(namespace, key, owner, lease);
+    }
+
+    @Override
+    public StoredRecord read(String namespace, String key) {
+        return delegate.read(namespace, key);
+    }
+
+    @Override
+    public boolean claimedInTransaction(String namespace, String key, String owner) {
+        return delegate.claimedInTransaction(namespace, key, owner);
+    }
+
+    @Override
+    public boolean inProcess() {
+        return delegate.inProcess();
+    }
+
+    @Override
+    public String describe() {
+        return delegate.describe();
+    }
+
+    @Override
+    public void close() {
+        delegate.close();
+    }
+}
