@@ -1,5 +1,6 @@
 package dev.idempotency.examples.springboot;
 
+import dev.idempotency.testkit.process.AppProcess;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
@@ -45,9 +46,9 @@ class BootJarLoadingIT {
         Path withSettings = exampleJar.resolveSibling("example-with-settings.jar");
         addEntry(exampleJar, withSettings, "BOOT-INF/classes/idempotency.properties",
                 "idempotency.ttl=PT7M\nidempotency.lease=PT9S\n");
-        try (ExampleProcess app = ExampleProcess.start(withSettings, agentJar(),
+        try (AppProcess app = AppProcess.start(withSettings, agentJar(),
                 exampleJar.resolveSibling("example-settings-it.log"), List.of())) {
-            app.awaitReady(http, Duration.ofSeconds(120));
+            app.awaitReady(http, "/api/accounts", Duration.ofSeconds(120));
             assertExactlyOnce(app);
             assertThat(app.output()).containsPattern("\\[idempotency-agent\\] store memory: \\(ttl PT7M, lease PT9S\\)"
                     + " from jar:\\S*example-with-settings\\.jar\\S*BOOT-INF/classes\\S*/idempotency\\.properties, read at the first"
@@ -67,9 +68,9 @@ class BootJarLoadingIT {
         }
         String table = "idem_boot_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
         String store = POSTGRES + "&idempotency.table=" + table + "&idempotency.createTable=true";
-        try (ExampleProcess app = ExampleProcess.start(exampleJar, agentJar(), "store=" + store,
+        try (AppProcess app = AppProcess.start(exampleJar, agentJar(), "store=" + store,
                 exampleJar.resolveSibling("example-postgres-it.log"), List.of())) {
-            app.awaitReady(http, Duration.ofSeconds(120));
+            app.awaitReady(http, "/api/accounts", Duration.ofSeconds(120));
             String key = assertExactlyOnce(app);
             assertThat(app.output()).contains("[idempotency-agent] store jdbc:postgresql://127.0.0.1:5432/test");
             // the record is in PostgreSQL, not in memory
@@ -86,7 +87,7 @@ class BootJarLoadingIT {
     }
 
     /** Three requests with one key: one transfer, three identical receipts. Returns the key. */
-    private String assertExactlyOnce(ExampleProcess app) throws Exception {
+    private String assertExactlyOnce(AppProcess app) throws Exception {
         String before = get(app, "/api/accounts");
         String key = UUID.randomUUID().toString();
         List<HttpResponse<String>> responses = new ArrayList<>();
@@ -107,7 +108,7 @@ class BootJarLoadingIT {
         return key;
     }
 
-    private String get(ExampleProcess app, String path) throws Exception {
+    private String get(AppProcess app, String path) throws Exception {
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(app.uri(path)).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).isEqualTo(200);

@@ -1,5 +1,6 @@
 package dev.idempotency.examples.springboot;
 
+import dev.idempotency.testkit.process.AppProcess;
 import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,8 +52,8 @@ public final class StartupTimer {
     private static double[] measure(HttpClient http, Path example, Path agent, Path log) throws Exception {
         Duration ready;
         String output;
-        try (ExampleProcess app = ExampleProcess.start(example, agent, log, List.of())) {
-            ready = app.awaitReady(http, Duration.ofSeconds(120));
+        try (AppProcess app = AppProcess.start(example, agent, log, List.of())) {
+            ready = app.awaitReady(http, "/api/accounts", Duration.ofSeconds(120));
             output = app.output();
         }
         Matcher m = RUNNING_FOR.matcher(output);

@@ -1,5 +1,6 @@
 package dev.idempotency.examples.springboot;
 
+import dev.idempotency.testkit.process.AppProcess;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.http.HttpClient;
@@ -23,9 +24,9 @@ class StoreDownIT {
         Path agentJar = Path.of(System.getProperty("idempotency.agent.jar")).normalize();
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         // port 1 on loopback: nothing listens there, so every connection is refused at once
-        try (ExampleProcess app = ExampleProcess.start(exampleJar, agentJar, "store=redis://127.0.0.1:1",
+        try (AppProcess app = AppProcess.start(exampleJar, agentJar, "store=redis://127.0.0.1:1",
                 exampleJar.resolveSibling("example-store-down.log"), List.of())) {
-            app.awaitReady(http, Duration.ofSeconds(120));
+            app.awaitReady(http, "/api/accounts", Duration.ofSeconds(120));
             String before = http.send(HttpRequest.newBuilder(app.uri("/api/accounts")).GET().build(),
                     HttpResponse.BodyHandlers.ofString()).body();
             HttpResponse<String> refused = http.send(HttpRequest.newBuilder(app.uri("/api/transfer"))

@@ -1,5 +1,6 @@
 package dev.idempotency.examples.springboot;
 
+import dev.idempotency.testkit.process.AppProcess;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.http.HttpClient;
@@ -27,7 +28,7 @@ class TransferApiIT {
     private static final Pattern BALANCE = Pattern.compile("\"(\\w+)\":(-?\\d+)");
 
     private static HttpClient http;
-    private static ExampleProcess app;
+    private static AppProcess app;
 
     @BeforeAll
     static void startTheApplicationWithTheAgent() throws Exception {
@@ -38,10 +39,10 @@ class TransferApiIT {
                 + " (mvn -B -pl examples/spring-boot -am verify)").isRegularFile();
         http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         // each transfer takes 500 ms, so that concurrent duplicates overlap
-        app = ExampleProcess.start(exampleJar, agentJar, exampleJar.resolveSibling("example-it.log"),
+        app = AppProcess.start(exampleJar, agentJar, exampleJar.resolveSibling("example-it.log"),
                 List.of("-Didempotency.agent.debug=true", "-Dtransfer.latency=PT0.5S"));
         try {
-            app.awaitReady(http, Duration.ofSeconds(120));
+            app.awaitReady(http, "/api/accounts", Duration.ofSeconds(120));
         } catch (Exception | AssertionError e) {
             app.close();
             throw e;

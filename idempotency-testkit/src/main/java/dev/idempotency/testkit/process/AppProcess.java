@@ -1,4 +1,4 @@
-package dev.idempotency.examples.springboot;
+package dev.idempotency.testkit.process;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -19,14 +19,14 @@ import java.util.concurrent.TimeUnit;
  * The example's executable jar in a JVM of its own, on a free loopback port, optionally with the agent; its output goes
  * to a file. {@link #close()} stops it (SIGTERM, so shutdown hooks run) and waits for it.
  */
-final class ExampleProcess implements AutoCloseable {
+public final class AppProcess implements AutoCloseable {
 
     private final Process process;
     private final Path log;
     private final URI base;
     private final long startedNanos;
 
-    private ExampleProcess(Process process, Path log, URI base, long startedNanos) {
+    private AppProcess(Process process, Path log, URI base, long startedNanos) {
         this.process = process;
         this.log = log;
         this.base = base;
@@ -37,12 +37,12 @@ final class ExampleProcess implements AutoCloseable {
      * @param agentJar  the agent, or {@code null} to start without it
      * @param jvmArgs   more JVM options, e.g. {@code -Didempotency.agent.debug=true}
      */
-    static ExampleProcess start(Path exampleJar, Path agentJar, Path log, List<String> jvmArgs) throws IOException {
+    public static AppProcess start(Path exampleJar, Path agentJar, Path log, List<String> jvmArgs) throws IOException {
         return start(exampleJar, agentJar, null, log, jvmArgs);
     }
 
     /** @param agentArguments what follows {@code =} after the agent jar, e.g. {@code store=...}, or {@code null} */
-    static ExampleProcess start(Path exampleJar, Path agentJar, String agentArguments, Path log, List<String> jvmArgs)
+    public static AppProcess start(Path exampleJar, Path agentJar, String agentArguments, Path log, List<String> jvmArgs)
             throws IOException {
         int port = freePort();
         List<String> command = new ArrayList<>();
@@ -55,7 +55,7 @@ final class ExampleProcess implements AutoCloseable {
         Files.createDirectories(log.getParent());
         long started = System.nanoTime();
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        return new ExampleProcess(process, log, URI.create("http://127.0.0.1:" + port), started);
+        return new AppProcess(process, log, URI.create("http://127.0.0.1:" + port), started);
     }
 
     private static int freePort() throws IOException {
@@ -64,17 +64,18 @@ final class ExampleProcess implements AutoCloseable {
         }
     }
 
-    URI uri(String path) {
+    public URI uri(String path) {
         return base.resolve(path);
     }
 
     /**
-     * Waits until the application answers HTTP (GET /api/accounts is 200) and returns the time from the process start
+     * Waits until the application answers HTTP (a GET of {@code path} is 200) and returns the time from the process start
      * to that first answer. Fails if the process dies or does not get ready in time.
      */
-    Duration awaitReady(HttpClient http, Duration timeout) throws IOException, InterruptedException {
+    public Duration awaitReady(HttpClient http, String path, Duration timeout) throws IOException,
+            InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        HttpRequest ping = HttpRequest.newBuilder(uri("/api/accounts")).timeout(Duration.ofSeconds(2)).GET().build();
+        HttpRequest ping = HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(2)).GET().build();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
                 throw new IllegalStateException("the example exited with " + process.exitValue() + ":\n" + output());
@@ -91,7 +92,7 @@ final class ExampleProcess implements AutoCloseable {
         throw new IllegalStateException("the example was not ready within " + timeout + ":\n" + output());
     }
 
-    String output() throws IOException {
+    public String output() throws IOException {
         return Files.readString(log, StandardCharsets.UTF_8);
     }
 
