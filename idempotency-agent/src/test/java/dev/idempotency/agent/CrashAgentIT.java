@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.idempotency.redis.RedisStore;
 import dev.idempotency.spi.StoredRecord;
+import dev.idempotency.testkit.crash.CrashRun;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;

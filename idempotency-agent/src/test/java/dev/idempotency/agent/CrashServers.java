@@ -1,5 +1,6 @@
 package dev.idempotency.agent;
 
+import dev.idempotency.testkit.crash.CrashRun;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -89,7 +90,7 @@ final class CrashServers {
         void start() throws IOException {
             process = new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(dir.resolve("stdout.log").toFile()).start();
-            CrashRun.await("redis on port " + port + " answers", java.time.Duration.ofSeconds(10), () -> {
+            dev.idempotency.testkit.Await.until("redis on port " + port + " answers", java.time.Duration.ofSeconds(10), () -> {
                 if (!process.isAlive()) {
                     throw new AssertionError("redis-server exited: " + CrashRun.read(dir.resolve("redis.log")));
                 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.idempotency.testkit.crash.CrashRun;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -119,7 +120,7 @@ class PostgresCrashTest {
                     public void recover() throws Exception {
                         pg.startServer();
                     }
-                }, check, "crash.pay");
+                }, CrashRun.Check.reading(check, "crash.pay"));
     }
 
     private static HikariDataSource pool(ThrowawayPostgres pg) {

@@ -1,5 +1,6 @@
 package dev.idempotency.redis;
 
+import dev.idempotency.testkit.crash.CrashRun;
 import dev.idempotency.testkit.redis.RedisNode;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -47,7 +48,7 @@ class RedisCrashTest {
                         public void recover() {
                             node.restart();
                         }
-                    }, check, "crash.pay");
+                    }, CrashRun.Check.reading(check, "crash.pay"));
             System.out.println("redis crash (woven): " + figures);
             assertThat(figures.twice()).as("keys run more than once; " + figures).isEmpty();
             assertThat(figures.runsPerKey()).as("every key ran").hasSize(KEYS);

@@ -1,5 +1,6 @@
 package dev.idempotency.redis;
 
+import dev.idempotency.testkit.crash.CrashRun;
 import dev.idempotency.testkit.redis.RedisNode;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -47,7 +48,7 @@ class RedisSentinelCrashTest {
                                     () -> env.reportedMasterPort() == newMaster.port);
                             oldMaster.restart("--replicaof", "127.0.0.1", String.valueOf(env.reportedMasterPort()));
                         }
-                    }, check, "crash.pay");
+                    }, CrashRun.Check.reading(check, "crash.pay"));
             List<String> failovers = env.events("+switch-master", "+convert-to-slave");
             System.out.println("redis sentinel failover (woven, durableCompletion=1): " + figures);
             failovers.forEach(System.out::println);

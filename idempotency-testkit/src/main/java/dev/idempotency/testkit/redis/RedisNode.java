@@ -292,18 +292,7 @@ public final class RedisNode implements AutoCloseable {
     }
 
     public static void await(String what, Duration timeout, BooleanSupplier condition) {
-        long end = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > end) {
-                throw new AssertionError(what + ": not within " + timeout);
-            }
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-        }
+        dev.idempotency.testkit.Await.until(what, timeout, condition);
     }
 
     private static Path tempDir(String prefix) {

@@ -1,7 +1,10 @@
-package dev.idempotency.agent;
+package dev.idempotency.testkit.crash;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.idempotency.spi.IdempotencyStore;
+import dev.idempotency.spi.StoredRecord;
+import dev.idempotency.testkit.Await;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -21,29 +24,49 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * One crash run: {@code jvms} child JVMs of {@link dev.idempotency.testapp.CrashApp} × {@code threads} threads go
- * through {@code keys} keys as retrying clients while the parent crashes the store (and brings it back) each time a
+ * One crash run: {@code jvms} child JVMs of a crash client (the Redis, JDBC and agent modules each have one) ×
+ * {@code threads} threads go through {@code keys} keys as retrying clients while the parent crashes the store (and brings it back) each time a
  * given share of the keys has run. Then it counts the runs of every key across the JVMs and checks that every JVM got the executor's result.
  */
-final class CrashRun {
+public final class CrashRun {
 
     /** A crash of the store and its return. */
-    interface Outage {
+    public interface Outage {
         void crash() throws Exception;
 
         void recover() throws Exception;
     }
 
     /** The keys ({@code k-0} …) whose record is not completed in the store now. */
-    interface Check {
+    public interface Check {
         List<String> notCompleted(int keys);
+
+        /** Reads each key's record from {@code store}, in {@code namespace}. */
+        static Check reading(IdempotencyStore store, String namespace) {
+            return keys -> {
+                List<String> open = new ArrayList<>();
+                for (int i = 0; i < keys; i++) {
+                    StoredRecord r = store.read(namespace, "k-" + i);
+                    if (r == null || !r.isCompleted()) {
+                        open.add("k-" + i + "=" + (r == null ? "none" : "in progress"));
+                    }
+                }
+                return open;
+            };
+        }
     }
 
-    record Figures(int keys, Map<String, Integer> runsPerKey, Map<String, String> executor,
+    public record Figures(int keys, Map<String, Integer> runsPerKey, Map<String, String> executor,
                    Map<String, Set<String>> results, long calls, long storeErrors, long storeErrorEvents,
                    long inProgress, long millis, List<String> outages) {
+        /** The same figures, with the executor of each key taken from elsewhere (the committed business rows). */
+        public Figures withExecutor(Map<String, String> committedBy) {
+            return new Figures(keys, runsPerKey, committedBy, results, calls, storeErrors, storeErrorEvents, inProgress,
+                    millis, outages);
+        }
+
         /** Keys run more than once, with their counts. */
-        Map<String, Integer> twice() {
+        public Map<String, Integer> twice() {
             Map<String, Integer> twice = new TreeMap<>();
             runsPerKey.forEach((k, n) -> {
                 if (n > 1) {
@@ -54,7 +77,7 @@ final class CrashRun {
         }
 
         /** Keys for which some JVM got anything but the result of the JVM that ran the key. */
-        Map<String, Set<String>> wrongResults() {
+        public Map<String, Set<String>> wrongResults() {
             Map<String, Set<String>> wrong = new TreeMap<>();
             results.forEach((k, got) -> {
                 if (!got.equals(Set.of(executor.get(k) + ":" + k))) {
@@ -90,9 +113,8 @@ final class CrashRun {
      * Runs the children with {@code jvmArgs} (system properties, a {@code -javaagent}) and {@code mainClass} from
      * {@code classpath}; crashes the store at each share in {@code crashAt} (of keys run), for {@code down} each.
      * {@code check} reads the records at the end: every key must be completed before the children may exit.
-     * (The same harness as the Redis and JDBC modules' crash tests, whose test classes this module cannot see.)
      */
-    static Figures run(Path dir, List<String> jvmArgs, String classpath, String mainClass, String storeUri,
+    public static Figures run(Path dir, List<String> jvmArgs, String classpath, String mainClass, String storeUri,
                        String lease, int jvms, int threads, int keys, long bodyMillis, double[] crashAt, Duration down,
                        Outage outage, Check check) throws Exception {
         Path go = dir.resolve("go");
@@ -252,22 +274,12 @@ final class CrashRun {
         }
     }
 
-    static void await(String what, Duration timeout, java.util.function.BooleanSupplier condition) {
-        long end = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > end) {
-                throw new AssertionError(what + ": not within " + timeout);
-            }
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-        }
+    private static void await(String what, Duration timeout, java.util.function.BooleanSupplier condition) {
+        Await.until(what, timeout, condition);
     }
 
-    static String read(Path file) {
+    /** The file's text, or empty if it is not there (yet) or cannot be read. */
+    public static String read(Path file) {
         try {
             return Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : "";
         } catch (IOException e) {
