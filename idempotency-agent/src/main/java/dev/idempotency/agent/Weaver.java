@@ -86,14 +86,9 @@ final class Weaver {
         if (!loaders.seesAgent(loader)) {
             return null; // seesAgent said so
         }
-        String name = internalName.replace('/', '.');
-        ClassFileLocator locator = new ClassFileLocator.Compound(ClassFileLocator.Simple.of(name, classFile),
-                ClassFileLocator.ForClassLoader.of(loader));
-        TypePool pool = new TypePool.Default.WithLazyResolution(new TypePool.CacheProvider.Simple(), locator,
-                TypePool.Default.ReaderMode.FAST);
-        TypeDescription type = pool.describe(name).resolve();
-        byte[] woven = byteBuddy.decorate(type, locator).visit(servlet).make(pool).getBytes();
-        log.servlet(name, loader);
+        Parsed parsed = Parsed.of(loader, internalName, classFile);
+        byte[] woven = byteBuddy.decorate(parsed.type(), parsed.locator()).visit(servlet).make(parsed.pool()).getBytes();
+        log.servlet(parsed.type().getName(), loader);
         return woven;
     }
 
@@ -114,12 +109,8 @@ final class Weaver {
     }
 
     private Woven rewrite(ClassLoader loader, String internalName, byte[] classFile) {
-        String name = internalName.replace('/', '.');
-        ClassFileLocator locator = new ClassFileLocator.Compound(ClassFileLocator.Simple.of(name, classFile),
-                ClassFileLocator.ForClassLoader.of(loader));
-        TypePool pool = new TypePool.Default.WithLazyResolution(new TypePool.CacheProvider.Simple(), locator,
-                TypePool.Default.ReaderMode.FAST);
-        TypeDescription type = pool.describe(name).resolve();
+        Parsed parsed = Parsed.of(loader, internalName, classFile);
+        TypeDescription type = parsed.type();
         MethodList<?> methods = type.getDeclaredMethods().filter(IDEMPOTENT_METHODS);
         if (methods.isEmpty()) {
             return null; // names the annotation's type, but declares no method that carries it
@@ -129,8 +120,20 @@ final class Weaver {
                     + " (dev.idempotency.*), so it cannot be made idempotent; let that loader delegate"
                     + " dev.idempotency.* to the system class loader", Refusal.apiVisible(loader)), methods.size());
         }
-        DynamicType.Builder<?> builder = byteBuddy.decorate(type, locator).visit(idempotent).visit(prepare);
-        return new Woven(builder.make(pool).getBytes(), methods.size());
+        DynamicType.Builder<?> builder = byteBuddy.decorate(type, parsed.locator()).visit(idempotent).visit(prepare);
+        return new Woven(builder.make(parsed.pool()).getBytes(), methods.size());
+    }
+
+    /** A class file as Byte Buddy describes it, its supertypes looked up lazily through its loader. */
+    private record Parsed(TypeDescription type, ClassFileLocator locator, TypePool pool) {
+        static Parsed of(ClassLoader loader, String internalName, byte[] classFile) {
+            String name = internalName.replace('/', '.');
+            ClassFileLocator locator = new ClassFileLocator.Compound(ClassFileLocator.Simple.of(name, classFile),
+                    ClassFileLocator.ForClassLoader.of(loader));
+            TypePool pool = new TypePool.Default.WithLazyResolution(new TypePool.CacheProvider.Simple(), locator,
+                    TypePool.Default.ReaderMode.FAST);
+            return new Parsed(pool.describe(name).resolve(), locator, pool);
+        }
     }
 
     /** A class in a named module must read the unnamed module that the agent's classes live in. */
