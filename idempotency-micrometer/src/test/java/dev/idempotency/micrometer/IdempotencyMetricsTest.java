@@ -8,11 +8,9 @@ import dev.idempotency.IdempotencyStoreException;
 import dev.idempotency.core.IdempotencyConfig;
 import dev.idempotency.core.IdempotencyRuntime;
 import dev.idempotency.memory.MemoryStore;
-import dev.idempotency.spi.ClaimResult;
-import dev.idempotency.spi.IdempotencyStore;
+import dev.idempotency.testkit.ControllableStore;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -86,7 +84,8 @@ class IdempotencyMetricsTest {
 
     @Test
     void aFailingStoreIsCountedAsAStoreErrorAndItsTimerTaggedWithTheError() {
-        IdempotencyStore broken = new BrokenStore();
+        ControllableStore broken = new ControllableStore(new MemoryStore());
+        broken.down = true;
         try (IdempotencyRuntime failing = IdempotencyRuntime.create(IdempotencyConfig.builder()
                 .store(metrics.instrument(broken)).listener(metrics).build())) {
             assertThatThrownBy(() -> failing.call("payments.pay", "k4", String.class).run(() -> "never"))
@@ -95,33 +94,5 @@ class IdempotencyMetricsTest {
         assertThat(calls("payments.pay", "store_error")).isEqualTo(1);
         assertThat(registry.get(IdempotencyMetrics.STORE).tag("operation", "claim")
                 .tag("error", "IdempotencyStoreException").timer().count()).isEqualTo(1);
-    }
-
-    /** A store whose every claim fails, as a store that cannot be reached does. */
-    private static final class BrokenStore implements IdempotencyStore {
-        @Override
-        public ClaimResult claim(String namespace, String key, String owner, String fingerprint, Duration lease) {
-            throw new IdempotencyStoreException("connection refused", namespace, key);
-        }
-
-        @Override
-        public boolean complete(String ns, String key, String owner, dev.idempotency.spi.Outcome o, Duration ttl) {
-            throw new AssertionError("never claimed");
-        }
-
-        @Override
-        public boolean release(String namespace, String key, String owner) {
-            throw new AssertionError("never claimed");
-        }
-
-        @Override
-        public boolean renew(String namespace, String key, String owner, Duration lease) {
-            throw new AssertionError("never claimed");
-        }
-
-        @Override
-        public dev.idempotency.spi.StoredRecord read(String namespace, String key) {
-            return null;
-        }
     }
 }

@@ -2,13 +2,9 @@ package dev.idempotency.spring.boot.autoconfigure;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.idempotency.IdempotencyStoreException;
 import dev.idempotency.memory.MemoryStore;
-import dev.idempotency.spi.ClaimResult;
 import dev.idempotency.spi.IdempotencyStore;
-import dev.idempotency.spi.Outcome;
-import dev.idempotency.spi.StoredRecord;
-import java.time.Duration;
+import dev.idempotency.testkit.ControllableStore;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -36,10 +32,12 @@ class HealthTest {
 
     @Test
     void downWithTheReasonWhenTheStoreFails() {
-        runner.withBean(IdempotencyStore.class, () -> new Hanging(null)).run(context -> {
+        ControllableStore store = new ControllableStore(new MemoryStore());
+        store.down = true;
+        runner.withBean(IdempotencyStore.class, () -> store).run(context -> {
             var health = context.getBean("idempotencyHealthIndicator", HealthIndicator.class).health();
             assertThat(health.getStatus()).isEqualTo(Status.DOWN);
-            assertThat(health.getDetails().get("reason").toString()).contains("connection refused");
+            assertThat(health.getDetails().get("reason").toString()).startsWith("IdempotencyStoreException: ");
         });
     }
 
@@ -47,7 +45,15 @@ class HealthTest {
     void downWithinTheTimeoutWhenTheStoreHangs() {
         CountDownLatch never = new CountDownLatch(1);
         try {
-            runner.withBean(IdempotencyStore.class, () -> new Hanging(never)).run(context -> {
+            ControllableStore store = new ControllableStore(new MemoryStore());
+            store.beforeRead = key -> {
+                try {
+                    never.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            };
+            runner.withBean(IdempotencyStore.class, () -> store).run(context -> {
                 HealthIndicator indicator = context.getBean("idempotencyHealthIndicator", HealthIndicator.class);
                 long start = System.nanoTime();
                 var health = indicator.health();
@@ -60,49 +66,6 @@ class HealthTest {
             });
         } finally {
             never.countDown();
-        }
-    }
-
-    /** Reads hang on the latch, or fail at once without one; everything else is an in-memory store. */
-    private static final class Hanging implements IdempotencyStore {
-        private final CountDownLatch latch;
-        private final MemoryStore memory = new MemoryStore();
-
-        Hanging(CountDownLatch latch) {
-            this.latch = latch;
-        }
-
-        @Override
-        public StoredRecord read(String namespace, String key) {
-            if (latch == null) {
-                throw new IdempotencyStoreException("connection refused", namespace, key);
-            }
-            try {
-                latch.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            return null;
-        }
-
-        @Override
-        public ClaimResult claim(String namespace, String key, String owner, String fingerprint, Duration lease) {
-            return memory.claim(namespace, key, owner, fingerprint, lease);
-        }
-
-        @Override
-        public boolean complete(String namespace, String key, String owner, Outcome outcome, Duration ttl) {
-            return memory.complete(namespace, key, owner, outcome, ttl);
-        }
-
-        @Override
-        public boolean release(String namespace, String key, String owner) {
-            return memory.release(namespace, key, owner);
-        }
-
-        @Override
-        public boolean renew(String namespace, String key, String owner, Duration lease) {
-            return memory.renew(namespace, key, owner, lease);
         }
     }
 }
