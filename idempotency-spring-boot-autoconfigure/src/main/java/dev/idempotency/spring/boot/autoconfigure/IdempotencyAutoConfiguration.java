@@ -28,7 +28,8 @@ import org.springframework.util.unit.DataSize;
  * context; and the advisor that makes {@code @Idempotent} methods of beans idempotent without agent or AspectJ.
  *
  * <p>Runs after the data source and transaction auto-configurations: the JDBC store uses the application's
- * {@code DataSource}, and the advisor must be registered after Spring's transaction advisor to run inside it.
+ * {@code DataSource}. The advisor must come after Spring's transaction advisor to run inside its transaction:
+ * {@link AdvisorAfterTransactions} sees to it.
  */
 @AutoConfiguration(afterName = {
         "org.springframework.boot.autoconfigure.jdbc.DataSourceAutoConfiguration",
@@ -99,6 +100,12 @@ public class IdempotencyAutoConfiguration {
     @ConditionalOnProperty(prefix = "idempotency.aop", name = "enabled", matchIfMissing = true)
     static IdempotentMethodAdvisor idempotentMethodAdvisor(ObjectProvider<ProcessRuntimeInstallation> installation) {
         return new IdempotentMethodAdvisor(new IdempotentMethodInterceptor(installation));
+    }
+
+    @Bean
+    @ConditionalOnProperty(prefix = "idempotency.aop", name = "enabled", matchIfMissing = true)
+    static AdvisorAfterTransactions idempotencyAdvisorAfterTransactions() {
+        return new AdvisorAfterTransactions();
     }
 
     @Bean

@@ -12,9 +12,10 @@ import org.springframework.aop.support.StaticMethodMatcherPointcutAdvisor;
  * {@link IdempotentMethodInterceptor}. A method whose class was woven by the aspect or instrumented by the agent is
  * left alone: it already goes through the engine, and advising it too would claim its key twice.
  *
- * <p>It takes the order of Spring's transaction advisor (lowest precedence) and is registered after it, so that it
- * runs inside a {@code @Transactional} method's transaction, where the woven code of the aspect and the agent runs
- * too: the JDBC store then writes the claim in the application's transaction.
+ * <p>It takes the order of Spring's transaction advisor (lowest precedence) and its definition is moved after it
+ * ({@link AdvisorAfterTransactions}), so that it runs inside a {@code @Transactional} method's transaction, where the
+ * woven code of the aspect and the agent runs too: the JDBC store then writes the claim in the application's
+ * transaction.
  */
 final class IdempotentMethodAdvisor extends StaticMethodMatcherPointcutAdvisor {
 
