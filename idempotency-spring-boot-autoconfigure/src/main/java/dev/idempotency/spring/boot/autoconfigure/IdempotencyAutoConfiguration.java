@@ -29,7 +29,7 @@ import org.springframework.util.unit.DataSize;
  *
  * <p>Runs after the data source and transaction auto-configurations: the JDBC store uses the application's
  * {@code DataSource}. The advisor must come after Spring's transaction advisor to run inside its transaction:
- * {@link AdvisorAfterTransactions} sees to it.
+ * {@link AdvisorPlacement} sees to it.
  */
 @AutoConfiguration(afterName = {
         "org.springframework.boot.autoconfigure.jdbc.DataSourceAutoConfiguration",
@@ -104,8 +104,8 @@ public class IdempotencyAutoConfiguration {
 
     @Bean
     @ConditionalOnProperty(prefix = "idempotency.aop", name = "enabled", matchIfMissing = true)
-    static AdvisorAfterTransactions idempotencyAdvisorAfterTransactions() {
-        return new AdvisorAfterTransactions();
+    static AdvisorPlacement idempotencyAdvisorPlacement() {
+        return new AdvisorPlacement();
     }
 
     @Bean

@@ -13,7 +13,7 @@ import org.springframework.aop.support.StaticMethodMatcherPointcutAdvisor;
  * left alone: it already goes through the engine, and advising it too would claim its key twice.
  *
  * <p>It takes the order of Spring's transaction advisor (lowest precedence) and its definition is moved after it
- * ({@link AdvisorAfterTransactions}), so that it runs inside a {@code @Transactional} method's transaction, where the
+ * ({@link AdvisorPlacement}), so that it runs inside a {@code @Transactional} method's transaction, where the
  * woven code of the aspect and the agent runs too: the JDBC store then writes the claim in the application's
  * transaction.
  */

@@ -40,6 +40,19 @@ class AdvisorTest {
     }
 
     @Test
+    void throughAJdkProxyTheClassesAnnotationCounts() {
+        runner.withBean(InterfaceTransfers.class).withPropertyValues("spring.aop.proxy-target-class=false")
+                .run(context -> {
+                    TransferApi transfers = context.getBean(TransferApi.class);
+                    assertThat(AopUtils.isJdkDynamicProxy(transfers)).isTrue();
+                    String first = transfers.transfer("i-1", 5);
+                    assertThat(transfers.transfer("i-1", 5)).isEqualTo(first);
+                    assertThat(transfers.runs()).isEqualTo(1);
+                    assertThat(context.getBean(Recorder.class).events.get(0).namespace()).isEqualTo("test.interface");
+                });
+    }
+
+    @Test
     void aWovenClassIsNeverAdvisedASecondTime() throws Exception {
         assertThat(Idempotency.isProtected(WovenTransfers.class.getMethod("transfer", String.class, long.class)))
                 .as("the test build weaves it").isTrue();
@@ -67,6 +80,18 @@ class AdvisorTest {
         String log = output.getAll();
         assertThat(log).containsOnlyOnce("cannot be reached by a Spring AOP proxy");
         assertThat(log).contains("Unreachable.hidden(String) (private)").contains("-javaagent");
+    }
+
+    @Test
+    void withoutSpringBootsAopConfigurationTheStarterBringsAnAutoProxyCreator() {
+        new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(IdempotencyAutoConfiguration.class))
+                .withBean(Transfers.class).run(context -> {
+                    Transfers transfers = context.getBean(Transfers.class);
+                    assertThat(AopUtils.isAopProxy(transfers)).isTrue();
+                    transfers.transfer("t-3", 1);
+                    transfers.transfer("t-3", 1);
+                    assertThat(transfers.runs()).isEqualTo(1);
+                });
     }
 
     @Test
