@@ -1,0 +1,117 @@
+package dev.idempotency.spring.boot.autoconfigure;
+
+import dev.idempotency.IdempotencyConfigurationException;
+import dev.idempotency.core.Idempotency;
+import dev.idempotency.core.IdempotencyConfig;
+import dev.idempotency.core.IdempotencyListener;
+import dev.idempotency.core.IdempotencyRuntime;
+import dev.idempotency.spi.IdempotencyStore;
+import java.util.function.Consumer;
+import javax.sql.DataSource;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.BeanDefinition;
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Role;
+import org.springframework.core.env.Environment;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * The idempotency runtime of a Spring Boot application: its store (from {@code idempotency.store}, unless the
+ * application defines an {@link IdempotencyStore} bean), its configuration (from {@code idempotency.*}, unless the
+ * application defines an {@link IdempotencyConfig} bean), installed as the process-wide runtime for the life of the
+ * context; and the advisor that makes {@code @Idempotent} methods of beans idempotent without agent or AspectJ.
+ *
+ * <p>Runs after the data source and transaction auto-configurations: the JDBC store uses the application's
+ * {@code DataSource}. The advisor must come after Spring's transaction advisor to run inside its transaction:
+ * {@link AdvisorPlacement} sees to it.
+ */
+@AutoConfiguration(afterName = {
+        "org.springframework.boot.autoconfigure.jdbc.DataSourceAutoConfiguration",
+        "org.springframework.boot.autoconfigure.transaction.TransactionAutoConfiguration",
+        "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration",
+        "org.springframework.boot.transaction.autoconfigure.TransactionAutoConfiguration"})
+@EnableConfigurationProperties(IdempotencyProperties.class)
+public class IdempotencyAutoConfiguration {
+
+    /** Closed by the runtime it is handed to, not by the context (the runtime may outlive a replaced config). */
+    @Bean(destroyMethod = "")
+    @ConditionalOnMissingBean
+    public IdempotencyStore idempotencyStore(IdempotencyProperties properties, ObjectProvider<DataSource> dataSources,
+                                             Environment environment) {
+        return StoreFactory.create(properties, dataSources, Binder.get(environment));
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    public IdempotencyConfig idempotencyConfig(IdempotencyProperties properties, IdempotencyStore store,
+                                               ObjectProvider<IdempotencyListener> listeners,
+                                               ObjectProvider<StoreCustomizer> customizers) {
+        IdempotencyStore customized = store;
+        for (StoreCustomizer customizer : customizers.orderedStream().toList()) {
+            customized = customizer.customize(customized);
+        }
+        IdempotencyConfig.Builder builder = IdempotencyConfig.builder().store(customized)
+                .failOpen(properties.isFailOpen());
+        set("idempotency.ttl", properties.getTtl(), builder::defaultTtl,
+                "Set idempotency.ttl to a positive duration of at least a millisecond, e.g. 10m or PT1H.");
+        set("idempotency.lease", properties.getLease(), builder::defaultLease,
+                "Set idempotency.lease to a positive duration of at least a millisecond, e.g. 30s; it must outlast"
+                        + " a pause of the JVM, since the claim is renewed while the method runs.");
+        DataSize size = properties.getMaxResultSize();
+        set("idempotency.max-result-size", size, s -> {
+            if (s == null || s.toBytes() > Integer.MAX_VALUE) {
+                throw new IdempotencyConfigurationException("maxResultSize must be below 2 GiB, but was " + s,
+                        null, null);
+            }
+            builder.maxResultSize((int) s.toBytes());
+        }, "Set idempotency.max-result-size to a size from 1B to below 2GB, e.g. 1MB.");
+        listeners.orderedStream().forEach(builder::listener);
+        return builder.build();
+    }
+
+    private static <T> void set(String property, T value, Consumer<T> setter, String action) {
+        try {
+            setter.accept(value);
+        } catch (IdempotencyConfigurationException e) {
+            throw new InvalidIdempotencyPropertyException(property, value, e.getMessage(), action, e);
+        }
+    }
+
+    @Bean
+    public ProcessRuntimeInstallation idempotencyRuntimeInstallation(IdempotencyConfig config) {
+        return new ProcessRuntimeInstallation(config);
+    }
+
+    /** The process-wide runtime, for the programmatic API; closed with the installation, never by itself. */
+    @Bean(destroyMethod = "")
+    @ConditionalOnMissingBean
+    public IdempotencyRuntime idempotencyRuntime(ProcessRuntimeInstallation installation) {
+        return Idempotency.runtime();
+    }
+
+    @Bean
+    @Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+    @ConditionalOnProperty(prefix = "idempotency.aop", name = "enabled", matchIfMissing = true)
+    static IdempotentMethodAdvisor idempotentMethodAdvisor(ObjectProvider<ProcessRuntimeInstallation> installation) {
+        return new IdempotentMethodAdvisor(new IdempotentMethodInterceptor(installation));
+    }
+
+    @Bean
+    @ConditionalOnProperty(prefix = "idempotency.aop", name = "enabled", matchIfMissing = true)
+    static AdvisorPlacement idempotencyAdvisorPlacement() {
+        return new AdvisorPlacement();
+    }
+
+    @Bean
+    @Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+    @ConditionalOnProperty(prefix = "idempotency.aop", name = "enabled", matchIfMissing = true)
+    static UnreachableMethodsReport idempotencyUnreachableMethodsReport(ConfigurableListableBeanFactory beanFactory) {
+        return new UnreachableMethodsReport(beanFactory);
+    }
+}
