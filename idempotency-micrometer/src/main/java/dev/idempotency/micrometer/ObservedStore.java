@@ -1,6 +1,7 @@
 package dev.idempotency.micrometer;
 
 import dev.idempotency.spi.ClaimResult;
+import dev.idempotency.spi.ForwardingIdempotencyStore;
 import dev.idempotency.spi.IdempotencyStore;
 import dev.idempotency.spi.Outcome;
 import dev.idempotency.spi.StoredRecord;
@@ -14,19 +15,18 @@ import java.util.function.Supplier;
  * the operation. It keeps the owner tokens of the claims it granted until they are completed or released, for the
  * gauge of held claims. Everything else goes straight to the store it wraps.
  */
-final class ObservedStore implements IdempotencyStore {
+final class ObservedStore extends ForwardingIdempotencyStore {
 
     final IdempotencyMetrics metrics;
-    private final IdempotencyStore store;
 
     ObservedStore(IdempotencyStore store, IdempotencyMetrics metrics) {
-        this.store = store;
+        super(store);
         this.metrics = metrics;
     }
 
     @Override
     public ClaimResult claim(String namespace, String key, String owner, String fingerprint, Duration lease) {
-        ClaimResult result = observe("claim", () -> store.claim(namespace, key, owner, fingerprint, lease));
+        ClaimResult result = observe("claim", () -> delegate().claim(namespace, key, owner, fingerprint, lease));
         if (result instanceof ClaimResult.Claimed) {
             metrics.held.add(owner);
         }
@@ -36,7 +36,7 @@ final class ObservedStore implements IdempotencyStore {
     @Override
     public boolean complete(String namespace, String key, String owner, Outcome outcome, Duration ttl) {
         try {
-            return observe("complete", () -> store.complete(namespace, key, owner, outcome, ttl));
+            return observe("complete", () -> delegate().complete(namespace, key, owner, outcome, ttl));
         } finally {
             metrics.held.remove(owner);
         }
@@ -45,7 +45,7 @@ final class ObservedStore implements IdempotencyStore {
     @Override
     public boolean release(String namespace, String key, String owner) {
         try {
-            return observe("release", () -> store.release(namespace, key, owner));
+            return observe("release", () -> delegate().release(namespace, key, owner));
         } finally {
             metrics.held.remove(owner);
         }
@@ -53,7 +53,7 @@ final class ObservedStore implements IdempotencyStore {
 
     @Override
     public boolean renew(String namespace, String key, String owner, Duration lease) {
-        boolean renewed = observe("renew", () -> store.renew(namespace, key, owner, lease));
+        boolean renewed = observe("renew", () -> delegate().renew(namespace, key, owner, lease));
         if (!renewed) {
             metrics.held.remove(owner); // taken over: this JVM holds it no longer
         }
@@ -62,32 +62,7 @@ final class ObservedStore implements IdempotencyStore {
 
     @Override
     public StoredRecord read(String namespace, String key) {
-        return observe("read", () -> store.read(namespace, key));
-    }
-
-    @Override
-    public boolean claimedInTransaction(String namespace, String key, String owner) {
-        return store.claimedInTransaction(namespace, key, owner);
-    }
-
-    @Override
-    public boolean inProcess() {
-        return store.inProcess();
-    }
-
-    @Override
-    public String describe() {
-        return store.describe();
-    }
-
-    @Override
-    public void close() {
-        store.close();
-    }
-
-    /** The store this one observes. */
-    IdempotencyStore delegate() {
-        return store;
+        return observe("read", () -> delegate().read(namespace, key));
     }
 
     private <T> T observe(String operation, Supplier<T> call) {
