@@ -21,7 +21,6 @@ final class FirstContact<T> {
         T make() throws SQLException;
     }
 
-    private final Attempt<T> attempt;
     private final Supplier<String> store;
     /** Guards {@link #connecting}; never held while talking to the database. */
     private final ReentrantLock lock = new ReentrantLock();
@@ -29,8 +28,7 @@ final class FirstContact<T> {
     private CompletableFuture<T> connecting;
     private volatile T made;
 
-    FirstContact(Attempt<T> attempt, Supplier<String> store) {
-        this.attempt = attempt;
+    FirstContact(Supplier<String> store) {
         this.store = store;
     }
 
@@ -39,8 +37,11 @@ final class FirstContact<T> {
         return made;
     }
 
-    /** What the first contact made, making it now (or waiting for the attempt under way) if need be. */
-    T get() throws SQLException {
+    /**
+     * What the first contact made, making it now with {@code attempt} (or waiting for the attempt under way) if need
+     * be. The attempt is the caller's, so that it can use what the caller holds (its transaction's connection).
+     */
+    T get(Attempt<T> attempt) throws SQLException {
         T value = made;
         if (value != null) {
             return value;
@@ -60,10 +61,10 @@ final class FirstContact<T> {
         } finally {
             lock.unlock();
         }
-        return mine ? attempt(pending) : await(pending);
+        return mine ? attempt(attempt, pending) : await(pending);
     }
 
-    private T attempt(CompletableFuture<T> pending) throws SQLException {
+    private T attempt(Attempt<T> attempt, CompletableFuture<T> pending) throws SQLException {
         T value = null;
         Throwable failed = null;
         try {

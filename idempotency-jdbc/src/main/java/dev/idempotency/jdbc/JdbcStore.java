@@ -86,6 +86,7 @@ public final class JdbcStore implements IdempotencyStore {
     private final TimeSource timeSource;
     private final Clock clock;
     private final String source;
+    private final Schema schema;
     private final FirstContact<Ready> contact;
     private final Purger purger;
     /** Claims made inside a still-open transaction, by owner token: the transaction's row lock protects them. */
@@ -100,15 +101,8 @@ public final class JdbcStore implements IdempotencyStore {
         this.timeSource = b.timeSource;
         this.clock = b.clock;
         this.source = b.source;
-        Schema schema = new Schema(b.database, b.table, b.createTable, b.timeSource == TimeSource.DATABASE);
-        this.contact = new FirstContact<>(() -> {
-            Statements s;
-            try (Connection c = connections.autocommit()) {
-                s = schema.check(c);
-            }
-            connections.firstContactMade();
-            return new Ready(s, Claims.of(s, connections, clock, this::describe));
-        }, this::describe);
+        this.schema = new Schema(b.database, b.table, b.createTable, b.timeSource == TimeSource.DATABASE);
+        this.contact = new FirstContact<>(this::describe);
         this.purger = new Purger(connections, clock, b.purgeBatchSize);
         // the background purge waits for the store's first contact: an unused store never touches the database
         purger.start(b.purgeInterval, () -> contact.ifMade() == null ? 0 : purgeExpired(), table);
@@ -305,12 +299,32 @@ public final class JdbcStore implements IdempotencyStore {
                     + (key == null ? "" : " key '" + key + "' (namespace " + ns + ")"), ns, key);
         }
         try {
-            return contact.get();
+            Ready ready = contact.ifMade();
+            return ready != null ? ready : contact.get(this::firstContact);
         } catch (Schema.Problem e) {
             throw new IdempotencyStoreException("store " + describe() + " cannot " + operation
                     + (key == null ? "" : " key '" + key + "' (namespace " + ns + ")") + ": " + e.getMessage(),
                     ns, key, e.getCause(), false);
         }
+    }
+
+    /**
+     * Checks the table, on the calling thread's open transaction if it has one: calls that each hold a pooled
+     * connection for their transaction would otherwise all wait for one more, and with as many of them as the pool
+     * has connections, none would come. There the check only reads (inside a savepoint, so a missing table does not
+     * abort the transaction); creating the table takes a connection of its own, as DDL must not join the caller's
+     * transaction (MariaDB commits it).
+     */
+    private Ready firstContact() throws SQLException {
+        Transactions.Tx tx = connections.openTransaction();
+        Statements s = tx == null ? null : schema.probe(tx.connection());
+        if (s == null) {
+            try (Connection c = connections.autocommit()) {
+                s = schema.check(c);
+            }
+        }
+        connections.firstContactMade();
+        return new Ready(s, Claims.of(s, connections, clock, this::describe));
     }
 
     // ---- failures ----

@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.sql.Statement;
 import java.util.Locale;
 
@@ -51,6 +52,32 @@ final class Schema {
                     + database.id() + " database (" + SqlErrors.describe(cause) + "): create it with the DDL in "
                     + database.schemaResource() + " (in the idempotency-jdbc jar), or let the store create it"
                     + " (URI option idempotency.createTable=true, or createTable(true) on the builder)", cause);
+        }
+        return s;
+    }
+
+    /**
+     * The statements for the table if it is there and complete, read on a connection in the middle of its
+     * transaction, which a failed probe must not abort: {@code null} when it is not there (the caller then checks on
+     * a connection of its own, creating the table if it may).
+     */
+    Statements probe(Connection inTransaction) throws SQLException {
+        Database database = database(inTransaction);
+        Statements s = new Statements(database, table, databaseClock);
+        Savepoint savepoint = inTransaction.setSavepoint();
+        try (Statement st = inTransaction.createStatement()) {
+            st.executeQuery(s.probe).close();
+        } catch (SQLException e) {
+            if (SqlErrors.isUnreachable(e)) {
+                throw e;
+            }
+            inTransaction.rollback(savepoint);
+            return null;
+        }
+        try {
+            inTransaction.releaseSavepoint(savepoint);
+        } catch (SQLException | UnsupportedOperationException notNeeded) {
+            // a savepoint that cannot be released ends with the transaction
         }
         return s;
     }
