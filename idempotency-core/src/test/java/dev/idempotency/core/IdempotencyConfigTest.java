@@ -33,8 +33,15 @@ class IdempotencyConfigTest {
                             + " be a size such as 1048576, 512KB or 1MB, but was 'lots'");
             assertThatThrownBy(() -> Idempotency.setting("maxBodySize", dev.idempotency.spi.Options::size))
                     .isInstanceOf(IllegalArgumentException.class);
+            // the agent's arguments come first, by the name without "idempotency."
+            dev.idempotency.bridge.ProcessRuntime.useSettings(java.util.Map.of("test.maxBodySize", "2KB"));
+            assertThat(Idempotency.setting(name, dev.idempotency.spi.Options::size)).isEqualTo(2048);
+            dev.idempotency.bridge.ProcessRuntime.useSettings(java.util.Map.of("test.maxBodySize", "2 KiloBytes"));
+            assertThatThrownBy(() -> Idempotency.setting(name, dev.idempotency.spi.Options::size))
+                    .hasMessageStartingWith("from agent argument test.maxBodySize=: ");
         } finally {
             System.clearProperty(name);
+            dev.idempotency.bridge.ProcessRuntime.useSettings(java.util.Map.of());
         }
         assertThat(IdempotencyConfig.builder().maxResultSize("1MB").build().maxResultSize()).isEqualTo(1 << 20);
         assertThatThrownBy(() -> IdempotencyConfig.builder().maxResultSize("0"))

@@ -8,6 +8,7 @@ import dev.idempotency.core.IdempotencyConfig;
 import dev.idempotency.core.IdempotencyRuntime;
 import dev.idempotency.memory.MemoryStore;
 import dev.idempotency.servlet.IdempotencyFilterTest.RawResponse;
+import dev.idempotency.testkit.ControllableStore;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -45,11 +46,12 @@ class RouteModeTest {
             .connectTimeout(Duration.ofSeconds(5)).build();
     private static final Map<Container, Container.Running> SERVERS = new EnumMap<>(Container.class);
     private static IdempotencyRuntime runtime;
+    private static ControllableStore store;
 
     @BeforeAll
     static void startServers() throws Exception {
-        runtime = IdempotencyRuntime.create(IdempotencyConfig.builder()
-                .store(new MemoryStore(Clock.systemUTC(), 10_000)).build());
+        store = new ControllableStore(new MemoryStore(Clock.systemUTC(), 10_000));
+        runtime = IdempotencyRuntime.create(IdempotencyConfig.builder().store(store).build());
         for (Container container : Container.values()) {
             SERVERS.put(container, container.start(new RouteApp(runtime), 32));
         }
@@ -71,6 +73,7 @@ class RouteModeTest {
     @AfterEach
     void release() {
         RouteApp.release.countDown();
+        store.down = false;
     }
 
     static String newKey() {
@@ -330,6 +333,21 @@ class RouteModeTest {
         assertThat(send(container, "PUT", "/api/orders/7", "{\"amount\":\"10.00\"}", KEY, key).statusCode())
                 .isEqualTo(200);
         assertThat(RouteApp.RUNS).hasValue(2);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void aStoreThatIsDownIs503WithRetryAfterAndNothingRuns(Container container) throws Exception {
+        String key = newKey();
+        store.down = true;
+        HttpResponse<byte[]> down = post(container, "/api/orders", "{\"amount\":\"1\"}", KEY, key);
+        store.down = false;
+
+        assertThat(problem(down, 503).path("detail").asText()).doesNotContain("memory");
+        assertThat(down.headers().firstValue("Retry-After")).hasValue("5");
+        assertThat(RouteApp.RUNS).hasValue(0);
+        assertThat(post(container, "/api/orders", "{\"amount\":\"1\"}", KEY, key).statusCode()).isEqualTo(201);
+        assertThat(RouteApp.RUNS).hasValue(1);
     }
 
     @ParameterizedTest
