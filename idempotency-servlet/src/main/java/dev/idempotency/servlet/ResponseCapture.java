@@ -107,26 +107,26 @@ final class ResponseCapture extends HttpServletResponseWrapper {
 
     @Override
     public synchronized void resetBuffer() {
-        if (live) {
-            real.resetBuffer();
-            return;
-        }
-        check();
-        flushWriter();
-        size = 0;
-        real.resetBuffer();
+        clear(false);
     }
 
     @Override
     public synchronized void reset() {
-        if (live) {
-            real.reset();
-            return;
+        clear(true);
+    }
+
+    /** Drops the held body, and with {@code all} the status and headers too (on the real response). */
+    private void clear(boolean all) {
+        if (!live) {
+            check();
+            flushWriter();
+            size = 0;
         }
-        check();
-        flushWriter();
-        size = 0;
-        real.reset();
+        if (all) {
+            real.reset();
+        } else {
+            real.resetBuffer();
+        }
     }
 
     private void check() {
