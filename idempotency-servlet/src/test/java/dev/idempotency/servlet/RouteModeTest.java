@@ -417,8 +417,35 @@ class RouteModeTest {
     @EnumSource(Container.class)
     void aResponseOverMaxBodySizeGoesOutLiveAndIsNotRecorded(Container container) throws Exception {
         String key = newKey();
-        HttpResponse<byte[]> first = post(container, "/api/big", "x", KEY, key);
-        HttpResponse<byte[]> second = post(container, "/api/big", "x", KEY, key);
+        List<String> warnings = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.logging.Logger log = java.util.logging.Logger.getLogger("dev.idempotency.servlet");
+        java.util.logging.Handler handler = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord record) {
+                if (record.getLevel().intValue() >= java.util.logging.Level.WARNING.intValue()) {
+                    warnings.add(record.getMessage());
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        log.addHandler(handler);
+        HttpResponse<byte[]> first;
+        HttpResponse<byte[]> second;
+        try {
+            first = post(container, "/api/big", "x", KEY, key);
+            second = post(container, "/api/big", "x", KEY, key);
+        } finally {
+            log.removeHandler(handler);
+        }
+        assertThat(warnings).hasSize(2).allSatisfy(warning -> assertThat(warning).contains("route POST /api/**")
+                .contains("maxBodySize"));
 
         assertThat(first.statusCode()).isEqualTo(200);
         assertThat(first.body()).hasSize(2 * 1024 * 1024).startsWith((byte) '1');
