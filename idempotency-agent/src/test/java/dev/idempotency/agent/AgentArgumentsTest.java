@@ -26,6 +26,14 @@ class AgentArgumentsTest {
     }
 
     @Test
+    void theFiltersRouteSettingsAreArgumentsTooAndTheirCommasStayInTheRoutes() {
+        assertThat(AgentArguments.parse("store=memory:,http.routes=POST /api/payments/**, PUT /api/orders/*,"
+                + "http.maxBodySize=512KB,http.releaseOn5xx=false,http.header=X-Request-Key").settings())
+                .isEqualTo(Map.of("store", "memory:", "http.routes", "POST /api/payments/**, PUT /api/orders/*",
+                        "http.maxBodySize", "512KB", "http.releaseOn5xx", "false", "http.header", "X-Request-Key"));
+    }
+
+    @Test
     void aPasswordHoldingCommaNameEqualsStaysInTheStoreUriAndIsNeverEchoed() {
         assertThat(AgentArguments.parse("store=redis://:pa,ss=w0rd@127.0.0.1:6379,ttl=PT1M").settings())
                 .isEqualTo(Map.of("store", "redis://:pa,ss=w0rd@127.0.0.1:6379", "ttl", "PT1M"));

@@ -69,6 +69,11 @@ public final class ProcessRuntime {
         settingOverrides = Map.copyOf(overrides);
     }
 
+    /** The settings that come before all others (the agent's arguments), for settings read outside the runtime. */
+    public static Map<String, String> settingOverrides() {
+        return settingOverrides;
+    }
+
     /**
      * Builds a runtime from the configuration and makes it the process-wide one. Calls already running finish on the
      * previous runtime, which is closed once they are done (its store is kept open if the new configuration hands

@@ -109,15 +109,29 @@ public final class Settings {
     }
 
     private void apply(String name, java.util.function.Consumer<String> setter) {
+        read(name, (n, value) -> {
+            setter.accept(value);
+            return value;
+        });
+    }
+
+    /**
+     * The setting's value as {@code parse} reads it, or {@code null} when no source sets it. A refusal by
+     * {@code parse} ({@code IllegalArgumentException} or {@code IdempotencyConfigurationException}) becomes an
+     * {@code IdempotencyConfigurationException} whose message starts with the source of the value.
+     */
+    public <T> T read(String name, java.util.function.BiFunction<String, String, T> parse) {
         Found found = find(name);
         if (found == null) {
-            return;
+            return null;
         }
         try {
-            setter.accept(found.value());
+            return parse.apply(name, found.value());
         } catch (IdempotencyConfigurationException e) {
             throw new IdempotencyConfigurationException(
                     "from " + found.source() + ": " + e.getMessage(), null, null, e.getCause());
+        } catch (IllegalArgumentException e) {
+            throw new IdempotencyConfigurationException("from " + found.source() + ": " + e.getMessage(), null, null);
         }
     }
 }

@@ -45,6 +45,28 @@ public final class Idempotency {
         return dev.idempotency.bridge.Protection.of(method) != null;
     }
 
+    /**
+     * Reads a setting from the sources every setting of the library comes from, first found wins: the agent's
+     * arguments (the name without {@code idempotency.}, e.g. {@code http.routes=}), the system property, the
+     * environment variable ({@code idempotency.http.maxBodySize} is {@code IDEMPOTENCY_HTTP_MAX_BODY_SIZE}),
+     * {@code idempotency.properties} on the classpath. It is how the library's modules (the servlet filter's
+     * {@code idempotency.http.*}) read theirs, so that a user sets and fixes them all in one way.
+     *
+     * @param name  the full name, e.g. {@code idempotency.http.routes}
+     * @param parse reads the text, given the name and the text, and throws {@link IllegalArgumentException} saying
+     *              what is wrong, as the methods of {@link dev.idempotency.spi.Options} do, e.g. {@code Options::size}
+     * @return what {@code parse} returned, or {@code null} when no source sets the setting
+     * @throws dev.idempotency.IdempotencyConfigurationException when {@code parse} refuses the text: its message,
+     *                                                           preceded by where the text came from
+     */
+    public static <T> T setting(String name, java.util.function.BiFunction<String, String, T> parse) {
+        if (name == null || !name.startsWith("idempotency.") || parse == null) {
+            throw new IllegalArgumentException("a setting is named idempotency.<name> and read with a parser, but got "
+                    + name + (parse == null ? " without a parser" : ""));
+        }
+        return dev.idempotency.bridge.Settings.load(ProcessRuntime.settingOverrides()).read(name, parse);
+    }
+
     /** Closes the runtime; the next call builds a new one from the environment. */
     public static void reset() {
         ProcessRuntime.reset();

@@ -147,27 +147,19 @@ public final class IdempotencyConfig {
             return this;
         }
 
-        /** {@code maxResultSize} as text: bytes, or a number with {@code KiB} or {@code MiB}, e.g. {@code 512KiB}. */
+        /**
+         * {@code maxResultSize} as text: bytes, or a number with a unit, e.g. {@code 512KiB} or {@code 1MB} (the syntax
+         * of {@link Options#size}).
+         */
         public Builder maxResultSize(String value) {
-            String v = value == null ? "" : value.trim();
-            long unit = 1;
-            String digits = v;
-            if (v.endsWith("KiB")) {
-                unit = 1024;
-                digits = v.substring(0, v.length() - 3).trim();
-            } else if (v.endsWith("MiB")) {
-                unit = 1024 * 1024;
-                digits = v.substring(0, v.length() - 3).trim();
-            }
             long bytes;
             try {
-                bytes = Long.parseLong(digits) * unit;
-            } catch (NumberFormatException e) {
-                bytes = -1;
+                bytes = Options.size("maxResultSize", value);
+            } catch (IllegalArgumentException e) {
+                throw bad(e.getMessage());
             }
-            if (bytes < 1 || bytes > Integer.MAX_VALUE || !digits.chars().allMatch(Character::isDigit)) {
-                throw bad("maxResultSize must be a number of bytes, or of KiB or MiB (e.g. 1MiB), at least 1 byte"
-                        + " and below 2 GiB, but was " + (value == null ? "null" : "'" + value + "'"));
+            if (bytes < 1 || bytes > Integer.MAX_VALUE) {
+                throw bad("maxResultSize must be at least 1 byte and below 2 GiB, but was '" + value + "'");
             }
             return maxResultSize((int) bytes);
         }

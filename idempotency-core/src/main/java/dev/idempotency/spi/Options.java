@@ -15,7 +15,10 @@ import java.util.Locale;
  *       ({@code 500ms}, {@code 30s}, {@code 10m}, {@code 24h}, {@code 7d}), or ISO-8601 ({@code PT10M}, {@code P1D});
  *       a bare number is refused, because nobody can tell its unit;</li>
  *   <li>booleans: {@code true} or {@code false}, in any case; nothing else;</li>
- *   <li>whole numbers: decimal digits, optionally signed.</li>
+ *   <li>whole numbers: decimal digits, optionally signed;</li>
+ *   <li>sizes: a whole number of bytes, optionally with a unit, {@code B}, {@code KB}/{@code KiB}, {@code MB}/{@code MiB}
+ *       or {@code GB}/{@code GiB}, in any case ({@code 1048576}, {@code 512KB}, {@code 1MiB}). {@code KB} means
+ *       1024 bytes, as {@code KiB} does: sizes here bound buffers, which nobody counts in thousands.</li>
  * </ul>
  *
  * <p>Each method throws {@link IllegalArgumentException} naming the setting and quoting the value; callers add where
@@ -91,6 +94,30 @@ public final class Options {
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(name + " must be a whole number, but was " + quote(value));
         }
+    }
+
+    /**
+     * A size in bytes, not negative; see the class comment for the syntax. A fraction, a negative number, an unknown
+     * unit and more than {@link Long#MAX_VALUE} bytes are refused.
+     */
+    public static long size(String name, String value) {
+        String v = value == null ? "" : value.trim();
+        int digits = 0;
+        while (digits < v.length() && v.charAt(digits) >= '0' && v.charAt(digits) <= '9') {
+            digits++;
+        }
+        long unit = switch (v.substring(digits).trim().toUpperCase(Locale.ROOT)) {
+            case "", "B" -> 1;
+            case "KB", "KIB" -> 1L << 10;
+            case "MB", "MIB" -> 1L << 20;
+            case "GB", "GIB" -> 1L << 30;
+            default -> -1;
+        };
+        if (digits > 0 && digits <= 15 && unit > 0) {
+            return Long.parseLong(v.substring(0, digits)) * unit; // 15 digits times 2^30 fits a long
+        }
+        throw new IllegalArgumentException(name + " must be a size such as 1048576, 512KB or 1MB, but was "
+                + quote(value));
     }
 
     /**

@@ -20,6 +20,35 @@ class IdempotencyConfigTest {
     }
 
     @Test
+    void aModuleReadsItsSettingLikeTheRuntimeReadsItsOwnAndABadValueSaysWhereItCameFrom() {
+        String name = "idempotency.test.maxBodySize";
+        try {
+            assertThat(Idempotency.setting(name, dev.idempotency.spi.Options::size)).isNull();
+            System.setProperty(name, "512KB");
+            assertThat(Idempotency.setting(name, dev.idempotency.spi.Options::size)).isEqualTo(512 * 1024);
+            System.setProperty(name, "lots");
+            assertThatThrownBy(() -> Idempotency.setting(name, dev.idempotency.spi.Options::size))
+                    .isInstanceOf(IdempotencyConfigurationException.class)
+                    .hasMessage("from system property idempotency.test.maxBodySize: idempotency.test.maxBodySize must"
+                            + " be a size such as 1048576, 512KB or 1MB, but was 'lots'");
+            assertThatThrownBy(() -> Idempotency.setting("maxBodySize", dev.idempotency.spi.Options::size))
+                    .isInstanceOf(IllegalArgumentException.class);
+            // the agent's arguments come first, by the name without "idempotency."
+            dev.idempotency.bridge.ProcessRuntime.useSettings(java.util.Map.of("test.maxBodySize", "2KB"));
+            assertThat(Idempotency.setting(name, dev.idempotency.spi.Options::size)).isEqualTo(2048);
+            dev.idempotency.bridge.ProcessRuntime.useSettings(java.util.Map.of("test.maxBodySize", "2 KiloBytes"));
+            assertThatThrownBy(() -> Idempotency.setting(name, dev.idempotency.spi.Options::size))
+                    .hasMessageStartingWith("from agent argument test.maxBodySize=: ");
+        } finally {
+            System.clearProperty(name);
+            dev.idempotency.bridge.ProcessRuntime.useSettings(java.util.Map.of());
+        }
+        assertThat(IdempotencyConfig.builder().maxResultSize("1MB").build().maxResultSize()).isEqualTo(1 << 20);
+        assertThatThrownBy(() -> IdempotencyConfig.builder().maxResultSize("0"))
+                .hasMessage("maxResultSize must be at least 1 byte and below 2 GiB, but was '0'");
+    }
+
+    @Test
     void defaults() {
         IdempotencyConfig config = IdempotencyConfig.builder().build();
         assertThat(config.storeUri()).isEqualTo("memory:");

@@ -47,6 +47,25 @@ class OptionsTest {
     }
 
     @Test
+    void sizesAreBytesOrBinaryUnitsAndKbMeansKib() {
+        assertThat(Options.size("maxBodySize", "1048576")).isEqualTo(1_048_576);
+        assertThat(Options.size("maxBodySize", " 512KB ")).isEqualTo(512 * 1024);
+        assertThat(Options.size("maxBodySize", "512kib")).isEqualTo(512 * 1024);
+        assertThat(Options.size("maxBodySize", "1MB")).isEqualTo(1 << 20);
+        assertThat(Options.size("maxBodySize", "1 MiB")).isEqualTo(1 << 20);
+        assertThat(Options.size("maxBodySize", "2GiB")).isEqualTo(2L << 30);
+        assertThat(Options.size("maxBodySize", "7B")).isEqualTo(7);
+        assertThat(Options.size("maxBodySize", "0")).isZero();
+        for (String bad : new String[] {"", "MB", "1.5MB", "-1", "1TB", "1 M", "10mbytes", "9999999999999999",
+                "\u0661MB"}) {
+            assertThatThrownBy(() -> Options.size("maxBodySize", bad)).as(bad)
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("maxBodySize must be a size such as 1048576, 512KB or 1MB, but was '" + bad + "'");
+        }
+        assertThatThrownBy(() -> Options.size("maxBodySize", null)).hasMessageEndingWith("but was null");
+    }
+
+    @Test
     void sha256IsTheStandardOneAndTheThreadDigestIsResetEachTime() {
         java.security.MessageDigest digest = Sha256.digest();
         digest.update((byte) 1); // left unfinished

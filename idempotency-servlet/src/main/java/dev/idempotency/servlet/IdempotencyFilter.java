@@ -1,7 +1,11 @@
 package dev.idempotency.servlet;
 
+import dev.idempotency.IdempotencyConfigurationException;
 import dev.idempotency.IdempotencyException;
 import dev.idempotency.core.CurrentRequest;
+import dev.idempotency.core.Idempotency;
+import dev.idempotency.core.IdempotencyRuntime;
+import dev.idempotency.spi.Options;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -13,6 +17,8 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Objects;
 
 /**
  * Makes {@code @Idempotent} methods answer over HTTP (Jakarta Servlet 6.0+).
@@ -42,6 +48,14 @@ import java.nio.charset.StandardCharsets;
  * it is refused with an {@code IdempotencyKeyException} saying that no request is bound. Make the call on the
  * request's thread, or pass the key as an argument. A refusal escaping after the request went asynchronous is left
  * to the container's asynchronous error handling.
+ *
+ * <p><b>Route mode</b> makes whole requests idempotent, with no annotation: for the routes named in
+ * {@code idempotency.http.routes} (e.g. {@code POST /api/payments/**, PUT /api/orders/*}), the first response to a
+ * key ({@code Idempotency-Key}, scoped by route and by user) is recorded in the store, status, headers and body, and
+ * every later request with that key and the same method, path, query and body gets it back byte for byte, marked
+ * {@code Idempotent-Replayed: true}, without reaching the application. See the README's "Route mode" for the
+ * statuses and what is and is not recorded. {@code new IdempotencyFilter()} reads the settings as every other setting
+ * is read ({@link Idempotency#setting}); {@link #builder()} sets them in code.
  */
 public final class IdempotencyFilter implements Filter {
 
@@ -60,8 +74,142 @@ public final class IdempotencyFilter implements Filter {
     /** The request attribute that marks a request this filter covers already. */
     private static final String APPLIED = IdempotencyFilter.class.getName() + ".applied";
 
-    /** Needs no configuration: {@code new IdempotencyFilter()}, or by class name in {@code web.xml}. */
+    /** The header that carries the key in route mode, unless {@code idempotency.http.header} names another. */
+    public static final String DEFAULT_HEADER = "Idempotency-Key";
+
+    /** The largest request or response body route mode records, unless {@code idempotency.http.maxBodySize} says. */
+    public static final int DEFAULT_MAX_BODY_SIZE = 1024 * 1024;
+
+    static final String ROUTES = "idempotency.http.routes";
+    static final String HEADER = "idempotency.http.header";
+    static final String MAX_BODY_SIZE = "idempotency.http.maxBodySize";
+    static final String RELEASE_ON_5XX = "idempotency.http.releaseOn5xx";
+
+    private final RouteMode routeMode;
+
+    /**
+     * The filter as configured by the settings {@code idempotency.http.routes}, {@code .header},
+     * {@code .maxBodySize} and {@code .releaseOn5xx} (agent arguments {@code http.routes=…}, system properties,
+     * environment variables, {@code idempotency.properties}), on the process-wide runtime. Without routes it only
+     * binds requests for {@code @Idempotent} methods: then it needs no configuration, also by class name in
+     * {@code web.xml}.
+     *
+     * @throws IdempotencyConfigurationException when a setting is wrong: it names the setting, its value and where it
+     *                                           came from, so the application does not start half protected
+     */
     public IdempotencyFilter() {
+        this(fromSettings());
+    }
+
+    private IdempotencyFilter(Builder b) {
+        this.routeMode = new RouteMode(b.routes, b.header, b.maxBodySize, b.releaseOn5xx, b.runtime);
+    }
+
+    private static Builder fromSettings() {
+        Builder b = builder();
+        List<Route> routes = Idempotency.setting(ROUTES, Route::parse);
+        if (routes != null) {
+            b.routes = routes;
+        }
+        String header = Idempotency.setting(HEADER, IdempotencyFilter::parseHeader);
+        if (header != null) {
+            b.header = header;
+        }
+        Integer max = Idempotency.setting(MAX_BODY_SIZE, IdempotencyFilter::parseMaxBodySize);
+        if (max != null) {
+            b.maxBodySize = max;
+        }
+        Boolean release = Idempotency.setting(RELEASE_ON_5XX, Options::bool);
+        if (release != null) {
+            b.releaseOn5xx = release;
+        }
+        return b;
+    }
+
+    /** A filter configured in code (tests, frameworks); what is not set has its default, not the settings' value. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Route mode in code: {@code IdempotencyFilter.builder().runtime(rt).routes("POST /api/**").build()}. Each setter
+     * checks its value at once and says what it got.
+     */
+    public static final class Builder {
+        private IdempotencyRuntime runtime;
+        private List<Route> routes = List.of();
+        private String header = DEFAULT_HEADER;
+        private int maxBodySize = DEFAULT_MAX_BODY_SIZE;
+        private boolean releaseOn5xx = true;
+
+        private Builder() {
+        }
+
+        /** The runtime whose store records responses; default the process-wide one, {@link Idempotency#runtime()}. */
+        public Builder runtime(IdempotencyRuntime runtime) {
+            this.runtime = Objects.requireNonNull(runtime, "runtime");
+            return this;
+        }
+
+        /** The routes, e.g. {@code POST /api/payments/**, PUT /api/orders/*}; default none. */
+        public Builder routes(String routes) {
+            this.routes = configuration(() -> Route.parse("routes", routes));
+            return this;
+        }
+
+        /** The header that carries the key; default {@code Idempotency-Key}. */
+        public Builder header(String name) {
+            this.header = configuration(() -> parseHeader("header", name));
+            return this;
+        }
+
+        /** The largest request body, and response body, recorded; default 1 MiB. */
+        public Builder maxBodySize(int bytes) {
+            this.maxBodySize = configuration(() -> parseMaxBodySize("maxBodySize", Integer.toString(bytes)));
+            return this;
+        }
+
+        /** {@code maxBodySize} as text, e.g. {@code 512KB}, {@code 1MB}, {@code 1048576}. */
+        public Builder maxBodySize(String size) {
+            this.maxBodySize = configuration(() -> parseMaxBodySize("maxBodySize", size));
+            return this;
+        }
+
+        /** Whether a 5xx answer gives the key up (default true), or is recorded and replayed like any other. */
+        public Builder releaseOn5xx(boolean release) {
+            this.releaseOn5xx = release;
+            return this;
+        }
+
+        public IdempotencyFilter build() {
+            return new IdempotencyFilter(this);
+        }
+
+        private static <T> T configuration(java.util.function.Supplier<T> parse) {
+            try {
+                return parse.get();
+            } catch (IllegalArgumentException e) {
+                throw new IdempotencyConfigurationException(e.getMessage(), null, null);
+            }
+        }
+    }
+
+    private static String parseHeader(String name, String value) {
+        String v = value == null ? "" : value.trim();
+        if (v.isEmpty() || !v.chars().allMatch(c -> c > 0x20 && c < 0x7F && "()<>@,;:\\\"/[]?={}".indexOf(c) < 0)) {
+            throw new IllegalArgumentException(name + " must be a header name such as " + DEFAULT_HEADER
+                    + ", but was " + (value == null ? "null" : "'" + value + "'"));
+        }
+        return v;
+    }
+
+    private static int parseMaxBodySize(String name, String value) {
+        long bytes = Options.size(name, value);
+        if (bytes < 1 || bytes > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException(name + " must be at least 1 byte and below 2 GiB, but was '" + value
+                    + "'");
+        }
+        return (int) bytes;
     }
 
     @Override
@@ -77,8 +225,13 @@ public final class IdempotencyFilter implements Filter {
             return;
         }
         http.setAttribute(APPLIED, Boolean.TRUE);
+        Route route = routeMode.route(http);
         try (CurrentRequest.Binding binding = CurrentRequest.bind(new HttpRequestView(http, answer))) {
-            chain.doFilter(request, response);
+            if (route == null) {
+                chain.doFilter(request, response);
+            } else {
+                routeMode.handle(route, http, answer, chain);
+            }
         } catch (IOException | ServletException | RuntimeException failure) {
             if (!answered(http, answer, failure)) {
                 throw failure;

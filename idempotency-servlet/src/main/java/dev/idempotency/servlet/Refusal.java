@@ -29,7 +29,10 @@ enum Refusal {
             + " payload. This request was not processed; use a new key for a new request."),
     STORE_UNAVAILABLE(503, "Service Unavailable", IdempotencyFilter.UNAVAILABLE_RETRY_AFTER_SECONDS, "The service"
             + " cannot check idempotency keys at the moment. The request was not processed; retry it with the same key"
-            + " after the time given in Retry-After.");
+            + " after the time given in Retry-After."),
+    /** Not an exception: route mode answers it itself, before it reads more of the body than it would record. */
+    TOO_LARGE(413, "Content Too Large", 0, "The request's body is larger than the service accepts for requests"
+            + " with an idempotency key. The request was not processed.");
 
     static final String CONTENT_TYPE = "application/problem+json";
 
