@@ -88,6 +88,34 @@ class ServletHookTest {
         }
     }
 
+    @Test
+    void aBadHttpSettingFailsEveryRequestRatherThanRunItUnprotected() throws Exception {
+        AgentInstaller.Installation installation = AgentInstaller.install(inst, new TransformLog(false), true);
+        PayServlet servlet = new PayServlet();
+        forgetTheFilter(); // made by an earlier test, from the settings of then
+        System.setProperty("idempotency.http.maxBodySize", "lots");
+        try (Server server = Server.start(servlet, false)) {
+            HttpResponse<String> refused = post(server.uri, UUID.randomUUID().toString(), "1");
+            assertThat(refused.statusCode()).isEqualTo(500);
+            assertThat(servlet.payments.runs).as("nothing ran").hasValue(0);
+            System.clearProperty("idempotency.http.maxBodySize");
+            assertThat(post(server.uri, UUID.randomUUID().toString(), "1").body())
+                    .as("fixed, the next request goes through").isEqualTo("paid 1 #1");
+        } finally {
+            System.clearProperty("idempotency.http.maxBodySize");
+            forgetTheFilter();
+            installation.close();
+        }
+    }
+
+    /** The hook makes its filter once per JVM (per servlet API), at the first request. */
+    private static void forgetTheFilter() throws ReflectiveOperationException {
+        java.lang.reflect.Field filter = Class.forName("dev.idempotency.servlet.agent.ServletHook")
+                .getDeclaredField("filter");
+        filter.setAccessible(true);
+        filter.set(null, null);
+    }
+
     private HttpResponse<String> post(URI uri, String key, String body) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(uri.resolve("/pay"))
                 .POST(HttpRequest.BodyPublishers.ofString(body));

@@ -1,5 +1,6 @@
 package dev.idempotency.servlet.agent;
 
+import dev.idempotency.IdempotencyConfigurationException;
 import dev.idempotency.servlet.IdempotencyFilter;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Servlet;
@@ -19,6 +20,8 @@ public final class ServletHook {
 
     /** Made at the first request, from the settings the agent was started with. */
     private static volatile IdempotencyFilter filter;
+    /** Whether a bad setting was reported already: once on stderr, then each request fails with it. */
+    private static volatile boolean badSettingsReported;
 
     private ServletHook() {
     }
@@ -46,7 +49,17 @@ public final class ServletHook {
             synchronized (ServletHook.class) {
                 f = filter;
                 if (f == null) {
-                    filter = f = new IdempotencyFilter();
+                    try {
+                        filter = f = new IdempotencyFilter();
+                    } catch (IdempotencyConfigurationException e) {
+                        // no request may run half protected: each fails (500) until the setting is fixed
+                        if (!badSettingsReported) {
+                            badSettingsReported = true;
+                            System.err.println("[idempotency-agent] ERROR the HTTP settings are wrong: "
+                                    + e.getMessage() + "; every request to a servlet fails until they are fixed");
+                        }
+                        throw e;
+                    }
                 }
             }
         }
