@@ -239,6 +239,13 @@ public final class IdempotencyFilter implements Filter {
         }
     }
 
+    /** Its route-mode settings, e.g. for a start-up log line. */
+    @Override
+    public String toString() {
+        return "IdempotencyFilter[routes=" + routeMode.routes + ", header=" + routeMode.header + ", maxBodySize="
+                + routeMode.maxBodySize + ", releaseOn5xx=" + routeMode.releaseOn5xx + "]";
+    }
+
     /**
      * Whether an {@code IdempotencyFilter} covers this request already (one registered by the application, or the
      * one the agent runs): a second one passes it on untouched.

@@ -86,6 +86,10 @@ enum Refusal {
 
     /** The problem document, in ASCII: {@code namespace} is left out when the refusal came before a method had one. */
     byte[] body(String namespace) {
+        return body(title, status, detail, namespace);
+    }
+
+    static byte[] body(String title, int status, String detail, String namespace) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(512);
         try (JsonGenerator json = JSON.createGenerator(out)) {
             json.writeStartObject();

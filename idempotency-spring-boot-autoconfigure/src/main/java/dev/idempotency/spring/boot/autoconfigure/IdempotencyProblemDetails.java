@@ -5,10 +5,11 @@ import dev.idempotency.IdempotencyInProgressException;
 import dev.idempotency.IdempotencyKeyException;
 import dev.idempotency.IdempotencyKeyReuseException;
 import dev.idempotency.IdempotencyStoreException;
-import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletResponse;
+import dev.idempotency.servlet.ProblemAnswer;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.ControllerAdvice;
@@ -26,12 +27,22 @@ public class IdempotencyProblemDetails {
 
     @ExceptionHandler({IdempotencyKeyException.class, IdempotencyInProgressException.class,
             IdempotencyKeyReuseException.class, IdempotencyStoreException.class})
-    public ResponseEntity<ProblemDetail> refusal(IdempotencyException refusal, HttpServletRequest request,
-                                                 HttpServletResponse response) throws Exception {
-        ResponseEntity<ProblemDetail> answer = RefusalCapture.answer(refusal, request, response);
+    public ResponseEntity<ProblemDetail> refusal(IdempotencyException refusal) {
+        ProblemAnswer answer = ProblemAnswer.of(refusal);
         if (answer == null) {
-            throw refusal; // Spring MVC goes on with its other resolvers
+            throw refusal; // not a refusal: Spring MVC goes on with its other resolvers
         }
-        return answer;
+        ProblemDetail problem = ProblemDetail.forStatus(answer.status());
+        problem.setTitle(answer.title());
+        problem.setDetail(answer.detail());
+        if (answer.namespace() != null) {
+            problem.setProperty("namespace", answer.namespace());
+        }
+        ResponseEntity.BodyBuilder response = ResponseEntity.status(answer.status())
+                .contentType(MediaType.APPLICATION_PROBLEM_JSON);
+        if (answer.retryAfterSeconds() > 0) {
+            response.header(HttpHeaders.RETRY_AFTER, Integer.toString(answer.retryAfterSeconds()));
+        }
+        return response.body(problem);
     }
 }

@@ -1,8 +1,7 @@
 package dev.idempotency.spring.boot.autoconfigure;
 
+import dev.idempotency.IdempotencyConfigurationException;
 import dev.idempotency.servlet.IdempotencyFilter;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -30,28 +29,37 @@ public class IdempotencyWebAutoConfiguration {
     @ConditionalOnMissingBean(name = "idempotencyFilterRegistration")
     public FilterRegistrationBean<IdempotencyFilter> idempotencyFilterRegistration(IdempotencyProperties properties,
                                                                                    Environment environment) {
-        FilterRegistrationBean<IdempotencyFilter> registration = new FilterRegistrationBean<>(new IdempotencyFilter());
+        FilterRegistrationBean<IdempotencyFilter> registration = new FilterRegistrationBean<>(filter(properties.getHttp()));
         registration.setName("idempotencyFilter");
         registration.addUrlPatterns("/*");
         registration.setOrder(environment.getProperty("spring.security.filter.order", Integer.class,
                 SECURITY_FILTER_ORDER) + 1);
-        registration.setInitParameters(initParameters(properties.getHttp()));
         return registration;
     }
 
-    /**
-     * The route-mode settings, as the filter's init parameters ({@code routes}, {@code header},
-     * {@code maxBodySize}, {@code releaseOn5xx}); only when routes are configured.
-     */
-    static Map<String, String> initParameters(IdempotencyProperties.Http http) {
-        Map<String, String> parameters = new LinkedHashMap<>();
+    /** The filter with the route-mode settings of {@code idempotency.http.*}, on the process-wide runtime. */
+    static IdempotencyFilter filter(IdempotencyProperties.Http http) {
+        IdempotencyFilter.Builder filter = IdempotencyFilter.builder().releaseOn5xx(http.isReleaseOn5xx());
+        check("idempotency.http.header", http.getHeader(), "Set it to a header name such as Idempotency-Key.",
+                () -> filter.header(http.getHeader()));
+        check("idempotency.http.max-body-size", http.getMaxBodySize(), "Set it to a size such as 1MB.", () -> {
+            long bytes = http.getMaxBodySize().toBytes();
+            filter.maxBodySize(bytes > Integer.MAX_VALUE ? "2GB" : Long.toString(bytes));
+        });
         if (!http.getRoutes().isEmpty()) {
-            parameters.put("routes", String.join(", ", http.getRoutes()));
-            parameters.put("header", http.getHeader());
-            parameters.put("maxBodySize", Long.toString(http.getMaxBodySize().toBytes()));
-            parameters.put("releaseOn5xx", Boolean.toString(http.isReleaseOn5xx()));
+            String routes = String.join(", ", http.getRoutes());
+            check("idempotency.http.routes", routes, "List routes as METHOD /path, e.g. POST /api/payments/**.",
+                    () -> filter.routes(routes));
         }
-        return parameters;
+        return filter.build();
+    }
+
+    private static void check(String property, Object value, String action, Runnable apply) {
+        try {
+            apply.run();
+        } catch (IdempotencyConfigurationException e) {
+            throw new InvalidIdempotencyPropertyException(property, value, e.getMessage(), action, e);
+        }
     }
 
     @Configuration(proxyBeanMethods = false)
