@@ -43,10 +43,7 @@ class ModulePathTest {
      */
     @Test
     void routeModeRecordsAndReplaysOnTheModulePath() throws Exception {
-        Path src = dir.resolve("src");
-        Files.createDirectories(src.resolve("shop"));
-        Files.writeString(src.resolve("module-info.java"), "module shop { requires dev.idempotency.servlet; }");
-        Files.writeString(src.resolve("shop/Route.java"), """
+        String source = """
                 package shop;
 
                 import dev.idempotency.core.IdempotencyConfig;
@@ -136,31 +133,16 @@ class ModulePathTest {
                                 });
                     }
                 }
-                """);
-        JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
-        StringWriter errors = new StringWriter();
-        Path classes = dir.resolve("out");
-        boolean compiled = javac.getTask(errors, null, null, List.of("--module-path", modulePath(), "-d",
-                classes.toString()), null, javac.getStandardFileManager(null, null, StandardCharsets.UTF_8)
-                .getJavaFileObjects(src.resolve("module-info.java"), src.resolve("shop/Route.java"))).call();
-        assertThat(compiled).as("compiles on the module path: %s", errors).isTrue();
-
-        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--module-path", modulePath() + File.pathSeparator + classes, "-m", "shop/shop.Route");
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(output).as("output of %s", command)
+                """;
+        String output = compileAndRun("Route", source);
+        assertThat(output)
                 .contains("answer 201 [/api/orders/1] null created order 7 runs=1")
                 .contains("answer 201 [/api/orders/1] [true] created order 7 runs=1");
     }
 
     @Test
     void anApplicationModuleRequiringOnlyTheServletModuleCompilesAndRuns() throws Exception {
-        Path src = dir.resolve("src");
-        Files.createDirectories(src.resolve("shop"));
-        Files.writeString(src.resolve("module-info.java"), "module shop { requires dev.idempotency.servlet; }");
-        Files.writeString(src.resolve("shop/Main.java"), """
+        String output = compileAndRun("Main", """
                 package shop;
 
                 public class Main {
@@ -171,19 +153,28 @@ class ModulePathTest {
                     }
                 }
                 """);
+        assertThat(output).contains("dev.idempotency.servlet Idempotent-Replayed");
+    }
+
+    /** Compiles the class into a module {@code shop} that requires only the servlet module; runs it; its output. */
+    private String compileAndRun(String className, String source) throws Exception {
+        Path src = dir.resolve("src");
+        Files.createDirectories(src.resolve("shop"));
+        Files.writeString(src.resolve("module-info.java"), "module shop { requires dev.idempotency.servlet; }");
+        Path file = src.resolve("shop/" + className + ".java");
+        Files.writeString(file, source);
         JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
         StringWriter errors = new StringWriter();
         Path classes = dir.resolve("out");
         boolean compiled = javac.getTask(errors, null, null, List.of("--module-path", modulePath(), "-d",
                 classes.toString()), null, javac.getStandardFileManager(null, null, StandardCharsets.UTF_8)
-                .getJavaFileObjects(src.resolve("module-info.java"), src.resolve("shop/Main.java"))).call();
+                .getJavaFileObjects(src.resolve("module-info.java"), file)).call();
         assertThat(compiled).as("compiles on the module path: %s", errors).isTrue();
 
         List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--module-path", modulePath() + File.pathSeparator + classes, "-m", "shop/shop.Main");
+                "--module-path", modulePath() + File.pathSeparator + classes, "-m", "shop/shop." + className);
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(output).as("output of %s", command).contains("dev.idempotency.servlet Idempotent-Replayed");
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("%s ends", command).isTrue();
+        return new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     }
 }
