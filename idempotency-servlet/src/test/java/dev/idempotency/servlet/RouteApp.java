@@ -24,7 +24,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * An application without annotations whose routes the filter makes idempotent: {@code /api/*} with the defaults
- * (5xx gives the key up), {@code /keep/*} with {@code releaseOn5xx=false}. Every handler counts its executions.
+ * (5xx gives the key up), {@code /keep/*} with {@code releaseOn5xx=false}, {@code /custom/*} with the key in
+ * {@code X-Request-Key}. Every handler counts its executions.
  */
 final class RouteApp implements ServletContainerInitializer {
 
@@ -56,9 +57,13 @@ final class RouteApp implements ServletContainerInitializer {
         keep.setAsyncSupported(true);
         keep.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, "/keep/*");
 
+        FilterRegistration.Dynamic custom = context.addFilter("idempotency-custom", IdempotencyFilter.builder()
+                .runtime(runtime).routes("POST /custom/**").header("X-Request-Key").build());
+        custom.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, "/custom/*");
+
         ServletRegistration.Dynamic servlet = context.addServlet("app", new AppServlet());
         servlet.setAsyncSupported(true);
-        servlet.addMapping("/api/*", "/keep/*");
+        servlet.addMapping("/api/*", "/keep/*", "/custom/*");
     }
 
     static final class AppServlet extends HttpServlet {

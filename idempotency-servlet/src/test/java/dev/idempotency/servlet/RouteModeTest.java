@@ -411,6 +411,27 @@ class RouteModeTest {
         assertThat(text(anonymous)).isEqualTo("null #3");
         assertReplayOf(aliceAgain, alice);
         assertThat(RouteApp.RUNS).hasValue(3);
+
+        // a key of the full 255 characters still fits once scoped by its user
+        String longest = (key + "y".repeat(255)).substring(0, 255);
+        HttpResponse<byte[]> carol = post(container, "/api/whoami", "x", KEY, longest, TestApp.USER_HEADER, "carol");
+        HttpResponse<byte[]> carolAgain = post(container, "/api/whoami", "x", KEY, longest, TestApp.USER_HEADER,
+                "carol");
+        assertThat(text(carol)).isEqualTo("carol #4");
+        assertReplayOf(carolAgain, carol);
+        assertThat(RouteApp.RUNS).hasValue(4);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void theKeyHeaderCanBeAnother(Container container) throws Exception {
+        String key = newKey();
+        HttpResponse<byte[]> first = post(container, "/custom/stream", "a", "X-Request-Key", key);
+        HttpResponse<byte[]> replay = post(container, "/custom/stream", "a", "X-Request-Key", key);
+        assertReplayOf(replay, first);
+        HttpResponse<byte[]> standardHeaderOnly = post(container, "/custom/stream", "a", KEY, key);
+        assertThat(standardHeaderOnly.statusCode()).isEqualTo(400);
+        assertThat(RouteApp.RUNS).hasValue(1);
     }
 
     @ParameterizedTest
