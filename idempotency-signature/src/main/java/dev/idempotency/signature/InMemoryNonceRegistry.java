@@ -4,19 +4,18 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Nonces in a concurrent map with their expiry. Memory is bounded by the request rate times the ttl: every 4,096
- * claims, one caller sweeps out what has expired.
+ * Nonces in a concurrent map with their expiry. Memory is bounded by the request rate times about 1.25 the ttl: once
+ * per quarter ttl (at least a second), one caller sweeps out what has expired. Sweeping by time rather than by count
+ * keeps a busy registry from walking its whole map every few thousand claims.
  */
 final class InMemoryNonceRegistry implements NonceRegistry {
 
-    private static final int SWEEP_EVERY = 4096;
-
     private final Clock clock;
     private final ConcurrentHashMap<Key, Long> expiries = new ConcurrentHashMap<>();
-    private final AtomicInteger claims = new AtomicInteger();
+    private final AtomicLong nextSweep = new AtomicLong(Long.MIN_VALUE);
 
     private record Key(String keyId, String nonce) {
     }
@@ -37,8 +36,11 @@ final class InMemoryNonceRegistry implements NonceRegistry {
             fresh[0] = true;
             return expiry;
         });
-        if (claims.incrementAndGet() % SWEEP_EVERY == 0) {
-            expiries.values().removeIf(e -> e <= now);
+        long sweepAt = nextSweep.get();
+        if (now >= sweepAt && nextSweep.compareAndSet(sweepAt, now + Math.max(ttl.toMillis() / 4, 1000))) {
+            if (sweepAt != Long.MIN_VALUE) {
+                expiries.values().removeIf(e -> e <= now);
+            }
         }
         return fresh[0];
     }

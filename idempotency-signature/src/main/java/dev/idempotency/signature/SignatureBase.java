@@ -2,11 +2,8 @@ package dev.idempotency.signature;
 
 import dev.idempotency.signature.internal.StructuredFields;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 
 /**
  * RFC 9421 section 2.5: the bytes that are signed, built the same way by the signer and the verifier. Supported
@@ -28,12 +25,13 @@ final class SignatureBase {
         }
     }
 
+    private static final java.util.regex.Pattern OBS_FOLD = java.util.regex.Pattern.compile("\\r?\\n[ \\t]+");
+
     private SignatureBase() {
     }
 
     /** The covered components' names, checked: strings, lowercase, no parameters, no duplicates. */
     static List<String> componentNames(StructuredFields.InnerList input) {
-        Set<String> seen = new HashSet<>();
         String[] names = new String[input.items().size()];
         for (int i = 0; i < names.length; i++) {
             StructuredFields.Item item = input.items().get(i);
@@ -47,8 +45,10 @@ final class SignatureBase {
             if (name.isEmpty() || !name.equals(name.toLowerCase(Locale.ROOT)) || name.equals("@signature-params")) {
                 throw new Failure(Verification.Reason.MALFORMED, "not a component name: \"" + name + "\"");
             }
-            if (!seen.add(name)) {
-                throw new Failure(Verification.Reason.MALFORMED, "component covered twice: \"" + name + "\"");
+            for (int j = 0; j < i; j++) {
+                if (names[j].equals(name)) {
+                    throw new Failure(Verification.Reason.MALFORMED, "component covered twice: \"" + name + "\"");
+                }
             }
             names[i] = name;
         }
@@ -57,19 +57,21 @@ final class SignatureBase {
 
     /** The signature base for these signature parameters (the inner list as it is serialized). */
     static byte[] build(SignedMessage message, List<String> components, StructuredFields.InnerList params) {
-        StringBuilder base = new StringBuilder(256);
+        StringBuilder base = new StringBuilder(512);
         for (String name : components) {
             base.append('"').append(name).append("\": ").append(value(message, name)).append('\n');
         }
         base.append("\"@signature-params\": ").append(StructuredFields.serialize(params));
-        String text = base.toString();
-        for (int i = 0; i < text.length(); i++) {
-            if (text.charAt(i) > 0xFF) {
+        // header values arrive as ISO-8859-1 decoded bytes (servlet containers, the JDK): this restores the bytes
+        byte[] bytes = new byte[base.length()];
+        for (int i = 0; i < bytes.length; i++) {
+            char c = base.charAt(i);
+            if (c > 0xFF) {
                 throw new Failure(Verification.Reason.MALFORMED, "a covered value holds characters beyond ISO-8859-1");
             }
+            bytes[i] = (byte) c;
         }
-        // header values arrive as ISO-8859-1 decoded bytes (servlet containers, the JDK): this restores the bytes
-        return text.getBytes(StandardCharsets.ISO_8859_1);
+        return bytes;
     }
 
     static String value(SignedMessage message, String name) {
@@ -89,7 +91,11 @@ final class SignatureBase {
                 joined.append(", ");
             }
             // obsolete line folding becomes one space; then leading and trailing whitespace goes (RFC 9421 2.1)
-            joined.append(lines.get(i).replaceAll("\\r?\\n[ \\t]+", " ").strip());
+            String line = lines.get(i);
+            if (line.indexOf('\n') >= 0) {
+                line = OBS_FOLD.matcher(line).replaceAll(" ");
+            }
+            joined.append(line.strip());
         }
         String value = joined.toString();
         if (value.indexOf('\n') >= 0 || value.indexOf('\r') >= 0) {

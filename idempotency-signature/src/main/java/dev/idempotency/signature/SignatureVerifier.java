@@ -7,12 +7,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 
 /**
  * Verifies signed messages against forgery, tampering and replay. A message passes when, in this order:
@@ -154,19 +152,8 @@ public final class SignatureVerifier {
         }
 
         List<String> components = SignatureBase.componentNames(input);
-        List<String> missing = new ArrayList<>();
-        for (String r : requiredFor(message)) {
-            if (!components.contains(r)) {
-                missing.add(r);
-            }
-        }
-        if (created == null) {
-            missing.add(";created");
-        }
-        if (nonce == null) {
-            missing.add(";nonce");
-        }
-        if (!missing.isEmpty()) {
+        List<String> missing = missing(message, components, created, nonce);
+        if (missing != null) {
             return refuse(Verification.Reason.INSUFFICIENT_COVERAGE, "signature " + chosen + " must cover "
                     + String.join(", ", missing), now);
         }
@@ -205,24 +192,29 @@ public final class SignatureVerifier {
         return new Verification.Verified(keyId, chosen, Instant.ofEpochSecond(created), nonce, components);
     }
 
-    private List<String> requiredFor(SignedMessage message) {
-        Set<String> r = new LinkedHashSet<>();
-        if (message instanceof SignedRequest) {
-            r.add("@method");
-            r.add("@target-uri");
-        }
-        if (message.body().length > 0) {
-            r.add("content-digest");
-        }
-        if (!message.headerValues("idempotency-key").isEmpty()) {
-            r.add("idempotency-key");
-        }
+    /** What the policy requires and the signature lacks, or null when nothing is missing (the common case). */
+    private List<String> missing(SignedMessage message, List<String> components, Long created, String nonce) {
+        boolean request = message instanceof SignedRequest;
+        List<String> missing = null;
+        missing = lacks(components, request ? "@method" : null, missing);
+        missing = lacks(components, request ? "@target-uri" : null, missing);
+        missing = lacks(components, message.body().length > 0 ? "content-digest" : null, missing);
+        missing = lacks(components, message.headerValues("idempotency-key").isEmpty() ? null : "idempotency-key",
+                missing);
         for (String c : required) {
-            if (!c.startsWith("@") || message instanceof SignedRequest) {
-                r.add(c);
-            }
+            missing = lacks(components, !c.startsWith("@") || request ? c : null, missing);
         }
-        return new ArrayList<>(r);
+        missing = lacks(components, created == null ? ";created" : null, missing);
+        return lacks(components, nonce == null ? ";nonce" : null, missing);
+    }
+
+    private static List<String> lacks(List<String> components, String needed, List<String> missing) {
+        if (needed == null || components.contains(needed) || (missing != null && missing.contains(needed))) {
+            return missing;
+        }
+        List<String> more = missing == null ? new ArrayList<>() : missing;
+        more.add(needed);
+        return more;
     }
 
     private Verification.Refused checkTime(long created, Long expires, Instant now) {

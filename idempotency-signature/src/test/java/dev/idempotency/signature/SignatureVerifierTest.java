@@ -146,6 +146,12 @@ class SignatureVerifierTest {
         assertThat(registry.claimOnce("other-key", "n", Duration.ofSeconds(240))).isTrue();
         serverClock.now = T0.plusSeconds(240);
         assertThat(registry.claimOnce("k", "n", Duration.ofSeconds(240))).isTrue();
+        // a quarter ttl later the next claim sweeps what has expired
+        serverClock.now = T0.plusSeconds(240 + 60);
+        registry.claimOnce("k2", "n", Duration.ofSeconds(1));
+        serverClock.now = T0.plusSeconds(240 + 480);
+        registry.claimOnce("k3", "n", Duration.ofSeconds(240));
+        assertThat(registry.size()).as("only the newest claim is left").isEqualTo(1);
     }
 
     @Test

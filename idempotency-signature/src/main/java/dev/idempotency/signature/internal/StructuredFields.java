@@ -44,16 +44,17 @@ public final class StructuredFields {
 
     /** An item: a bare value (Long, BigDecimal, String, Token, Bytes, Boolean) and its parameters, in order. */
     public record Item(Object value, Map<String, Object> params) {
+        /** Keeps the map given: the parser hands over maps nobody else holds, signers pass immutable ones. */
         public Item {
-            params = Collections.unmodifiableMap(new LinkedHashMap<>(params));
+            params = params.isEmpty() ? Map.of() : Collections.unmodifiableMap(params);
         }
     }
 
     /** An inner list: items and the list's own parameters, in order. */
     public record InnerList(List<Item> items, Map<String, Object> params) {
         public InnerList {
-            items = List.copyOf(items);
-            params = Collections.unmodifiableMap(new LinkedHashMap<>(params));
+            items = Collections.unmodifiableList(items);
+            params = params.isEmpty() ? Map.of() : Collections.unmodifiableMap(params);
         }
     }
 
@@ -144,8 +145,11 @@ public final class StructuredFields {
     }
 
     private static void serializeParams(Map<String, Object> params, StringBuilder out) {
+        if (params.isEmpty()) {
+            return;
+        }
+        // keys are valid by construction: parsed ones were checked by the parser, signers use constants
         for (Map.Entry<String, Object> p : params.entrySet()) {
-            checkKey(p.getKey());
             out.append(';').append(p.getKey());
             if (!Boolean.TRUE.equals(p.getValue())) {
                 out.append('=');
@@ -155,8 +159,12 @@ public final class StructuredFields {
     }
 
     private static void checkKey(String key) {
-        if (key.isEmpty() || !(isLcAlpha(key.charAt(0)) || key.charAt(0) == '*')
-                || !key.chars().allMatch(c -> isLcAlpha(c) || isDigit(c) || c == '_' || c == '-' || c == '.' || c == '*')) {
+        boolean ok = !key.isEmpty() && (isLcAlpha(key.charAt(0)) || key.charAt(0) == '*');
+        for (int i = 1; ok && i < key.length(); i++) {
+            char c = key.charAt(i);
+            ok = isLcAlpha(c) || isDigit(c) || c == '_' || c == '-' || c == '.' || c == '*';
+        }
+        if (!ok) {
             throw new IllegalArgumentException("not a structured field key: " + key);
         }
     }
@@ -297,6 +305,9 @@ public final class StructuredFields {
         }
 
         Map<String, Object> params() {
+            if (peek() != ';') {
+                return Map.of();
+            }
             Map<String, Object> params = new LinkedHashMap<>();
             while (peek() == ';') {
                 pos++;
@@ -383,6 +394,18 @@ public final class StructuredFields {
 
         String string() {
             expect('"');
+            // the common case, no escapes: one substring, no builder
+            for (int i = pos; i < s.length(); i++) {
+                char c = s.charAt(i);
+                if (c == '"') {
+                    String plain = s.substring(pos, i);
+                    pos = i + 1;
+                    return plain;
+                }
+                if (c == '\\' || c < 0x20 || c > 0x7E) {
+                    break;
+                }
+            }
             StringBuilder out = new StringBuilder();
             while (!end()) {
                 char c = s.charAt(pos++);
