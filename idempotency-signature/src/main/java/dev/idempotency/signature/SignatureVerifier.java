@@ -288,6 +288,29 @@ public final class SignatureVerifier {
                 List.of("legacy:" + legacy.algorithm().name().toLowerCase(Locale.ROOT)));
     }
 
+    /**
+     * The library's one duration syntax: a whole number with a unit ({@code ms}, {@code s}, {@code m}, {@code h},
+     * {@code d}) or ISO-8601; a bare number is refused, since nobody can tell its unit.
+     */
+    static Duration duration(String text) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("([0-9]{1,9})(ms|s|m|h|d)").matcher(text);
+        if (m.matches()) {
+            long n = Long.parseLong(m.group(1));
+            return switch (m.group(2)) {
+                case "ms" -> Duration.ofMillis(n);
+                case "s" -> Duration.ofSeconds(n);
+                case "m" -> Duration.ofMinutes(n);
+                case "h" -> Duration.ofHours(n);
+                default -> Duration.ofDays(n);
+            };
+        }
+        try {
+            return Duration.parse(text);
+        } catch (DateTimeParseException e) {
+            throw new IllegalArgumentException("expected a duration such as 120s, 2m or PT2M, but was " + text);
+        }
+    }
+
     private static Map<String, Object> parse(List<String> lines, String field) {
         try {
             return StructuredFields.parseDictionary(String.join(", ", lines));
@@ -409,7 +432,7 @@ public final class SignatureVerifier {
                         continue;
                     }
                     switch (setting) {
-                        case "window" -> window(Duration.parse(value));
+                        case "window" -> window(duration(value));
                         case "label" -> label(value.isEmpty() ? null : value);
                         case "require" -> {
                             for (String c : value.split(",")) {

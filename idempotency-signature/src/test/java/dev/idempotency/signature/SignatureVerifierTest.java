@@ -335,8 +335,14 @@ class SignatureVerifierTest {
     void badSettingsAreNamed() {
         assertThatThrownBy(() -> SignatureVerifier.builder().properties(Map.of("idempotency.signature.windw", "PT1M")))
                 .hasMessageContaining("idempotency.signature.windw");
-        assertThatThrownBy(() -> SignatureVerifier.builder().properties(Map.of("idempotency.signature.window", "2m")))
-                .hasMessageContaining("idempotency.signature.window");
+        assertThatThrownBy(() -> SignatureVerifier.builder().properties(Map.of("idempotency.signature.window", "120")))
+                .hasMessageContaining("idempotency.signature.window").hasMessageContaining("120");
+        assertThat(SignatureVerifier.builder().keys(id -> List.of()).properties(Map.of("idempotency.signature.window",
+                "2m")).build().window()).isEqualTo(Duration.ofMinutes(2));
+        assertThat(SignatureVerifier.builder().keys(id -> List.of()).properties(Map.of("idempotency.signature.window",
+                "PT90S")).build().window()).isEqualTo(Duration.ofSeconds(90));
+        assertThatThrownBy(() -> SignatureVerifier.builder().properties(Map.of("idempotency.signature.window", "500ms")))
+                .hasMessageContaining("PT0.5S");
         assertThatThrownBy(() -> SignatureVerifier.builder().window(Duration.ofMillis(1500)))
                 .hasMessageContaining("PT1.5S");
         assertThatThrownBy(() -> SignatureVerifier.builder().properties(Map.of("idempotency.signature.legacy", "sha1")))
