@@ -228,6 +228,24 @@ class SignatureVerifierTest {
         // an unknown parameter added afterwards changes the signature base: refused; signed along: accepted
         refused(verifier.verify(with(r, "Signature-Input", r.header("signature-input") + ";tag=\"x\"")),
                 Verification.Reason.BAD_SIGNATURE);
+        Map<String, Object> params = new LinkedHashMap<>();
+        params.put("created", T0.getEpochSecond());
+        params.put("nonce", "n-unknown-params");
+        params.put("keyid", "client-1");
+        params.put("tag", "app-v2");
+        params.put("x-future", new dev.idempotency.signature.internal.StructuredFields.Token("whatever"));
+        List<dev.idempotency.signature.internal.StructuredFields.Item> items = new ArrayList<>();
+        for (String c : List.of("@method", "@target-uri", "content-digest", "idempotency-key")) {
+            items.add(new dev.idempotency.signature.internal.StructuredFields.Item(c, Map.of()));
+        }
+        var input = new dev.idempotency.signature.internal.StructuredFields.InnerList(items, params);
+        SignedRequest base = with(SignedRequest.of("POST", URL, headers(), BODY), "Content-Digest", ContentDigest.sha256(BODY));
+        byte[] sig = clientKey.sign(SignatureBase.build(base, SignatureBase.componentNames(input), input));
+        SignedRequest custom = with(with(base, "Signature-Input", "sig=" + dev.idempotency.signature.internal.StructuredFields
+                .serialize(input)), "Signature", "sig=:" + Base64.getEncoder().encodeToString(sig) + ":");
+        assertThat(custom.header("signature-input")).contains(";tag=\"app-v2\";x-future=whatever");
+        assertThat(verifier.verify(custom).verified()).as("unknown parameters are signed along and otherwise ignored")
+                .isTrue();
     }
 
     @Test
