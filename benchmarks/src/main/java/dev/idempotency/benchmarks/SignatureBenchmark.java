@@ -42,9 +42,10 @@ import org.openjdk.jmh.annotations.Warmup;
  *       every nonce, to show what the claim (and a new request's data coming from memory) adds.</li>
  * </ul>
  *
- * <p>Each verification needs a nonce not seen before, so the requests are signed before the run (a ring of 2^19, more
- * than one 1 s iteration verifies) and each iteration starts with a new verifier and registry. The teardown fails the
- * run if any verification in it was refused, so a figure is never that of the cheaper refusal path.
+ * <p>Each verification needs a nonce not seen before, so the requests are signed before the run (a ring of 4,096,
+ * whose 2 MB stay in cache as a server's freshly parsed headers do) and the verifier starts over with a new, empty
+ * registry whenever the ring wraps: a registry of up to 4,096 nonces, the growth of its map included. The teardown fails the run if any verification in it was refused, so a figure is never that of the
+ * cheaper refusal path.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -54,7 +55,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @State(Scope.Thread)
 public class SignatureBenchmark {
 
-    private static final int RING = 1 << 19;
+    private static final int RING = 1 << 12;
     private static final byte[] SECRET = "benchmark shared secret, 32 byte".getBytes(StandardCharsets.UTF_8);
     private static final URI URL = URI.create("https://pay.example/transfers?currency=EUR");
 
@@ -112,17 +113,20 @@ public class SignatureBenchmark {
         }
     }
 
+    private KeyResolver keys;
+
     @Setup(Level.Iteration)
     public void freshVerifier() {
-        verifier = SignatureVerifier.builder()
-                .keys(KeyResolver.of(Map.of("client-1", List.of(VerificationKey.hmacSha256(SECRET))))).build();
+        keys = KeyResolver.of(Map.of("client-1", List.of(VerificationKey.hmacSha256(SECRET))));
+        verifier = SignatureVerifier.builder().keys(keys).build();
         next = 0;
     }
 
     @TearDown(Level.Iteration)
     public void check() {
-        if (refused > 0 || next > RING) {
-            throw new IllegalStateException(refused + " verifications refused, " + next + " of " + RING + " requests used");
+        if (refused > 0) {
+            // a ring too small for the iteration shows up here too: a request verified twice is a replay
+            throw new IllegalStateException(refused + " verifications refused");
         }
     }
 
@@ -141,6 +145,25 @@ public class SignatureBenchmark {
         return noNonceClaim.verify(requests[0]);
     }
 
+    private dev.idempotency.signature.NonceRegistry registry;
+    private String[] nonces;
+
+    @Setup(Level.Iteration)
+    public void freshRegistry() {
+        registry = dev.idempotency.signature.NonceRegistry.inMemory(java.time.Clock.systemUTC());
+        if (nonces == null) {
+            nonces = new String[RING];
+            for (int i = 0; i < RING; i++) {
+                nonces[i] = java.util.UUID.randomUUID().toString().substring(0, 22);
+            }
+        }
+    }
+
+    @Benchmark
+    public boolean part_nonceClaim() {
+        return registry.claimOnce("client-1", nonces[next++ & (RING - 1)], java.time.Duration.ofSeconds(240));
+    }
+
     @Benchmark
     public byte[] floor_hmacSha256() {
         return mac.doFinal(body);
@@ -148,7 +171,11 @@ public class SignatureBenchmark {
 
     @Benchmark
     public Verification verify_hmacSha256() {
-        Verification v = verifier.verify(requests[next++ & (RING - 1)]);
+        int i = next++ & (RING - 1);
+        if (i == 0) {
+            verifier = SignatureVerifier.builder().keys(keys).build();
+        }
+        Verification v = verifier.verify(requests[i]);
         if (!(v instanceof Verification.Verified)) {
             refused++;
         }

@@ -61,7 +61,8 @@ final class SignatureBase {
         for (String name : components) {
             base.append('"').append(name).append("\": ").append(value(message, name)).append('\n');
         }
-        base.append("\"@signature-params\": ").append(StructuredFields.serialize(params));
+        base.append("\"@signature-params\": ");
+        StructuredFields.serialize(params, base);
         // header values arrive as ISO-8859-1 decoded bytes (servlet containers, the JDK): this restores the bytes
         byte[] bytes = new byte[base.length()];
         for (int i = 0; i < bytes.length; i++) {
@@ -84,6 +85,12 @@ final class SignatureBase {
         List<String> lines = message.headerValues(name);
         if (lines.isEmpty()) {
             throw new Failure(Verification.Reason.BAD_SIGNATURE, "covered field " + name + " is absent");
+        }
+        if (lines.size() == 1) {
+            String line = lines.get(0);
+            if (line.indexOf('\n') < 0 && line.indexOf('\r') < 0) {
+                return line.strip();   // the common case: one line, nothing to fold
+            }
         }
         StringBuilder joined = new StringBuilder();
         for (int i = 0; i < lines.size(); i++) {

@@ -177,7 +177,8 @@ public final class SignatureVerifier {
         }
 
         if (components.contains("content-digest")) {
-            String digest = String.join(", ", message.headerValues("content-digest"));
+            List<String> digests = message.headerValues("content-digest");
+            String digest = digests.size() == 1 ? digests.get(0) : String.join(", ", digests);
             switch (ContentDigest.check(digest, message.body())) {
                 case MATCH -> { }
                 case MISMATCH -> {
@@ -313,7 +314,7 @@ public final class SignatureVerifier {
 
     private static Map<String, Object> parse(List<String> lines, String field) {
         try {
-            return StructuredFields.parseDictionary(String.join(", ", lines));
+            return StructuredFields.parseDictionary(lines.size() == 1 ? lines.get(0) : String.join(", ", lines));
         } catch (IllegalArgumentException e) {
             throw malformed(field + " is not a structured field dictionary: " + e.getMessage());
         }

@@ -96,7 +96,14 @@ public final class StructuredFields {
     }
 
     public static String serialize(InnerList list) {
-        StringBuilder out = new StringBuilder().append('(');
+        StringBuilder out = new StringBuilder(128);
+        serialize(list, out);
+        return out.toString();
+    }
+
+    /** Appends the inner list's canonical form: the signature base is built in one buffer. */
+    public static void serialize(InnerList list, StringBuilder out) {
+        out.append('(');
         for (int i = 0; i < list.items().size(); i++) {
             if (i > 0) {
                 out.append(' ');
@@ -105,7 +112,6 @@ public final class StructuredFields {
         }
         out.append(')');
         serializeParams(list.params(), out);
-        return out.toString();
     }
 
     public static String serialize(Item item) {
@@ -221,6 +227,10 @@ public final class StructuredFields {
         return isAlpha(c) || isDigit(c) || "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
     }
 
+    /** Keys every signature repeats, returned as constants rather than as a new string each time. */
+    private static final String[] KNOWN_KEYS = {"created", "nonce", "keyid", "alg", "expires", "tag", "sig",
+        "sha-256", "sha-512"};
+
     private static final class Parser {
         private final String s;
         int pos;
@@ -274,6 +284,12 @@ public final class StructuredFields {
                     break;
                 }
             }
+            int length = pos - start;
+            for (String known : KNOWN_KEYS) {
+                if (known.length() == length && s.startsWith(known, start)) {
+                    return known;
+                }
+            }
             return s.substring(start, pos);
         }
 
@@ -283,7 +299,7 @@ public final class StructuredFields {
 
         InnerList innerList() {
             expect('(');
-            List<Item> items = new ArrayList<>();
+            List<Item> items = new ArrayList<>(8);
             while (!end()) {
                 skipSp();
                 if (peek() == ')') {
