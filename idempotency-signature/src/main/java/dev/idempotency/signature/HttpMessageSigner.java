@@ -85,7 +85,12 @@ public final class HttpMessageSigner implements RequestSigner {
             items.add(new StructuredFields.Item(c, Map.of()));
         }
         StructuredFields.InnerList input = new StructuredFields.InnerList(items, params);
-        byte[] base = SignatureBase.build(signed, components, input);
+        byte[] base;
+        try {
+            base = SignatureBase.build(signed, components, input);
+        } catch (SignatureBase.Failure e) {
+            throw new IllegalArgumentException("cannot sign this message: " + e.getMessage());
+        }
         byte[] signature = key.sign(base);
         out.put("Signature-Input", label + "=" + StructuredFields.serialize(input));
         out.put("Signature", label + "=:" + Base64.getEncoder().encodeToString(signature) + ":");

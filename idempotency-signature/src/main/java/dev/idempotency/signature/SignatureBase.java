@@ -2,6 +2,7 @@ package dev.idempotency.signature;
 
 import dev.idempotency.signature.internal.StructuredFields;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
 
@@ -63,14 +64,14 @@ final class SignatureBase {
         }
         base.append("\"@signature-params\": ");
         StructuredFields.serialize(params, base);
-        // header values arrive as ISO-8859-1 decoded bytes (servlet containers, the JDK): this restores the bytes
-        byte[] bytes = new byte[base.length()];
+        String text = base.toString();
+        // header values arrive as ISO-8859-1 decoded bytes (servlet containers, the JDK): this restores the bytes;
+        // a character beyond it would be replaced by '?', so that is checked (after the fast encoding, on a match)
+        byte[] bytes = text.getBytes(StandardCharsets.ISO_8859_1);
         for (int i = 0; i < bytes.length; i++) {
-            char c = base.charAt(i);
-            if (c > 0xFF) {
+            if (bytes[i] == '?' && text.charAt(i) != '?') {
                 throw new Failure(Verification.Reason.MALFORMED, "a covered value holds characters beyond ISO-8859-1");
             }
-            bytes[i] = (byte) c;
         }
         return bytes;
     }

@@ -221,6 +221,18 @@ class SignatureVerifierTest {
     }
 
     @Test
+    void aCoveredValueBeyondIso88591CannotBeSignedNorVerified() {
+        Map<String, List<String>> h = headers();
+        h.put("Content-Type", List.of("application/json; name=\u4e2d"));
+        assertThatThrownBy(() -> signed(clientKey, "POST", URL, h, BODY)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("ISO-8859-1");
+        SignedRequest r = with(signed(), "Content-Type", "application/json; name=\u4e2d");
+        refused(verifier.verify(r), Verification.Reason.MALFORMED);
+        SignedRequest latin1 = with(signed(), "Content-Type", "application/json; name=caf\u00e9?");
+        refused(verifier.verify(latin1), Verification.Reason.BAD_SIGNATURE);
+    }
+
+    @Test
     void theAlgParameterMustMatchTheKeyAndUnknownParametersAreSignedAlong() {
         SignedRequest r = signed();
         refused(verifier.verify(with(r, "Signature-Input", r.header("signature-input").replace("hmac-sha256", "ed25519"))),

@@ -367,6 +367,20 @@ public final class StructuredFields {
 
         Object number() {
             int start = pos;
+            // the common case, a plain integer (created, expires): accumulated as it is read, no substring
+            boolean negative = peek() == '-';
+            int p = negative ? pos + 1 : pos;
+            long n = 0;
+            int digits = 0;
+            while (p < s.length() && isDigit(s.charAt(p)) && digits < 16) {
+                n = n * 10 + (s.charAt(p) - '0');
+                p++;
+                digits++;
+            }
+            if (digits > 0 && digits <= 15 && (p == s.length() || s.charAt(p) != '.')) {
+                pos = p;
+                return negative ? -n : n;
+            }
             if (peek() == '-') {
                 pos++;
             }
