@@ -189,6 +189,15 @@ public final class StructuredFields {
             out.append(s);
         } else if (v instanceof String s) {
             out.append('"');
+            boolean plain = true;
+            for (int i = 0; i < s.length() && plain; i++) {
+                char c = s.charAt(i);
+                plain = c >= 0x20 && c <= 0x7E && c != '"' && c != '\\';
+            }
+            if (plain) {
+                out.append(s).append('"');   // the common case: one copy, not a character at a time
+                return;
+            }
             for (int i = 0; i < s.length(); i++) {
                 char c = s.charAt(i);
                 if (c < 0x20 || c > 0x7E) {
