@@ -64,16 +64,19 @@ final class SignatureBase {
         }
         base.append("\"@signature-params\": ");
         StructuredFields.serialize(params, base);
-        String text = base.toString();
-        // header values arrive as ISO-8859-1 decoded bytes (servlet containers, the JDK): this restores the bytes;
-        // a character beyond it would be replaced by '?', so that is checked (after the fast encoding, on a match)
-        byte[] bytes = text.getBytes(StandardCharsets.ISO_8859_1);
-        for (int i = 0; i < bytes.length; i++) {
-            if (bytes[i] == '?' && text.charAt(i) != '?') {
+        // header values arrive as ISO-8859-1 decoded bytes (servlet containers, the JDK): this restores the bytes.
+        // Every value was checked to fit (latin1 below); the rest is ASCII by construction.
+        return base.toString().getBytes(StandardCharsets.ISO_8859_1);
+    }
+
+    /** The value, refused when a character does not fit ISO-8859-1 (encoding would turn it into '?'). */
+    private static String latin1(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            if (value.charAt(i) > 0xFF) {
                 throw new Failure(Verification.Reason.MALFORMED, "a covered value holds characters beyond ISO-8859-1");
             }
         }
-        return bytes;
+        return value;
     }
 
     static String value(SignedMessage message, String name) {
@@ -90,7 +93,7 @@ final class SignatureBase {
         if (lines.size() == 1) {
             String line = lines.get(0);
             if (line.indexOf('\n') < 0 && line.indexOf('\r') < 0) {
-                return line.strip();   // the common case: one line, nothing to fold
+                return latin1(line.strip());   // the common case: one line, nothing to fold
             }
         }
         StringBuilder joined = new StringBuilder();
@@ -109,14 +112,14 @@ final class SignatureBase {
         if (value.indexOf('\n') >= 0 || value.indexOf('\r') >= 0) {
             throw new Failure(Verification.Reason.MALFORMED, "field " + name + " holds a line break");
         }
-        return value;
+        return latin1(value);
     }
 
     private static String derived(SignedRequest request, String name) {
         URI uri = request.targetUri();
         switch (name) {
             case "@method":
-                return request.method();
+                return latin1(request.method());
             case "@target-uri":
                 return uri.toASCIIString();
             case "@authority": {
@@ -129,11 +132,11 @@ final class SignatureBase {
             case "@scheme":
                 return uri.getScheme().toLowerCase(Locale.ROOT);
             case "@request-target":
-                return path(uri) + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
+                return latin1(path(uri) + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery()));
             case "@path":
-                return path(uri);
+                return latin1(path(uri));
             case "@query":
-                return "?" + (uri.getRawQuery() == null ? "" : uri.getRawQuery());
+                return latin1("?" + (uri.getRawQuery() == null ? "" : uri.getRawQuery()));
             default:
                 throw new Failure(Verification.Reason.MALFORMED, "unsupported derived component " + name);
         }
