@@ -43,7 +43,7 @@ final class SignatureBase {
                 throw new Failure(Verification.Reason.MALFORMED, "component parameters are not supported: "
                         + StructuredFields.serialize(item));
             }
-            if (name.isEmpty() || !name.equals(name.toLowerCase(Locale.ROOT)) || name.equals("@signature-params")) {
+            if (name.isEmpty() || hasUppercase(name) || name.equals("@signature-params")) {
                 throw new Failure(Verification.Reason.MALFORMED, "not a component name: \"" + name + "\"");
             }
             for (int j = 0; j < i; j++) {
@@ -54,6 +54,16 @@ final class SignatureBase {
             names[i] = name;
         }
         return List.of(names);
+    }
+
+    private static boolean hasUppercase(String name) {
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (c >= 'A' && c <= 'Z') {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The signature base for these signature parameters (the inner list as it is serialized). */

@@ -29,7 +29,8 @@ public interface SignedMessage {
         return new SignedMessage() {
             @Override
             public List<String> headerValues(String name) {
-                return copy.getOrDefault(name.toLowerCase(Locale.ROOT), List.of());
+                List<String> values = copy.get(name);   // callers mostly ask in lowercase already
+                return values != null ? values : copy.getOrDefault(name.toLowerCase(Locale.ROOT), List.of());
             }
 
             @Override

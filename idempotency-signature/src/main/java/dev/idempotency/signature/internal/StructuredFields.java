@@ -240,12 +240,32 @@ public final class StructuredFields {
     private static final String[] KNOWN_KEYS = {"created", "nonce", "keyid", "alg", "expires", "tag", "sig",
         "sha-256", "sha-512"};
 
+    /**
+     * Component names every signature repeats: returned as these constants, whose hash codes are computed once, rather
+     * than as new strings that a {@code switch} or map would hash again.
+     */
+    private static final String[] KNOWN_STRINGS = {"@method", "@target-uri", "@authority", "@path", "@query",
+        "@scheme", "@request-target", "content-digest", "content-type", "content-length", "idempotency-key", "date",
+        "hmac-sha256", "ed25519"};
+
     private static final class Parser {
         private final String s;
         int pos;
 
         Parser(String s) {
             this.s = s;
+        }
+
+        /** The text from start to end: one of the constants if it is one, else a new string. */
+        String known(String[] constants, int start, int end) {
+            int length = end - start;
+            char first = length == 0 ? 0 : s.charAt(start);
+            for (String k : constants) {
+                if (k.length() == length && k.charAt(0) == first && s.regionMatches(start, k, 0, length)) {
+                    return k;
+                }
+            }
+            return s.substring(start, end);
         }
 
         boolean end() {
@@ -293,13 +313,7 @@ public final class StructuredFields {
                     break;
                 }
             }
-            int length = pos - start;
-            for (String known : KNOWN_KEYS) {
-                if (known.length() == length && s.startsWith(known, start)) {
-                    return known;
-                }
-            }
-            return s.substring(start, pos);
+            return known(KNOWN_KEYS, start, pos);
         }
 
         Object itemOrInnerList() {
@@ -437,7 +451,7 @@ public final class StructuredFields {
             for (int i = pos; i < s.length(); i++) {
                 char c = s.charAt(i);
                 if (c == '"') {
-                    String plain = s.substring(pos, i);
+                    String plain = known(KNOWN_STRINGS, pos, i);
                     pos = i + 1;
                     return plain;
                 }
