@@ -2,6 +2,7 @@
 module dev.idempotency.client {
     requires transitive dev.idempotency.api;
     requires transitive java.net.http;
+    requires transitive dev.idempotency.signature;
 
     exports dev.idempotency.client;
 }

@@ -1,7 +1,11 @@
 package dev.idempotency.client;
 
 import dev.idempotency.IdempotencyKeys;
+import dev.idempotency.signature.RequestSigner;
+import dev.idempotency.signature.SignedRequest;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -11,13 +15,17 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.Flow;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
 /**
@@ -41,6 +49,12 @@ import java.util.function.Supplier;
  *
  * <p>A request body is sent again on each attempt: use a publisher that can be read more than once (the
  * {@code BodyPublishers} of strings, byte arrays and files can).
+ *
+ * <p>With a {@link Builder#signer signer} ({@code HttpMessageSigner} for RFC 9421, {@code LegacyScheme.signer} for
+ * Timestamp + Sign), the body is read once, and every attempt carries those bytes, the same key and a fresh
+ * signature: a new {@code created}, a new nonce. A retry is then a new signed request that the server's replay check
+ * lets through, while its idempotency check still runs the operation once. A refused signature (400, 401) is not
+ * retried.
  */
 public final class IdempotentHttpClient {
 
@@ -63,6 +77,7 @@ public final class IdempotentHttpClient {
     private final Duration budget;
     private final Sleeper sleeper;
     private final Clock clock;
+    private final RequestSigner signer;
 
     private IdempotentHttpClient(Builder b) {
         this.http = b.http != null ? b.http : HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -74,6 +89,7 @@ public final class IdempotentHttpClient {
         this.budget = b.budget;
         this.sleeper = b.sleeper;
         this.clock = b.clock;
+        this.signer = b.signer;
     }
 
     public static Builder builder() {
@@ -88,12 +104,13 @@ public final class IdempotentHttpClient {
             throws IOException, InterruptedException {
         String key = keyOf(request);
         HttpRequest keyed = stamp(request, key);
+        byte[] body = signer == null ? null : bodyOf(keyed);
         long deadline = clock.millis() + budget.toMillis();
         IOException lastError = null;
         HttpResponse<T> last = null;
         for (int attempt = 1; ; attempt++) {
             try {
-                last = http.send(keyed, handler);
+                last = http.send(signed(keyed, body), handler);
                 lastError = null;
             } catch (IOException e) {
                 if (!retriable(e)) {
@@ -118,18 +135,27 @@ public final class IdempotentHttpClient {
     public <T> CompletableFuture<Result<T>> sendAsync(HttpRequest request, HttpResponse.BodyHandler<T> handler) {
         String key;
         HttpRequest keyed;
+        byte[] body;
         try {
             key = keyOf(request);
             keyed = stamp(request, key);
+            body = signer == null ? null : bodyOf(keyed);
+        } catch (RuntimeException | IOException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return attemptAsync(keyed, body, handler, key, 1, clock.millis() + budget.toMillis());
+    }
+
+    private <T> CompletableFuture<Result<T>> attemptAsync(HttpRequest request, byte[] body,
+                                                         HttpResponse.BodyHandler<T> handler,
+                                                         String key, int attempt, long deadline) {
+        HttpRequest signed;
+        try {
+            signed = signed(request, body);
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
-        return attemptAsync(keyed, handler, key, 1, clock.millis() + budget.toMillis());
-    }
-
-    private <T> CompletableFuture<Result<T>> attemptAsync(HttpRequest request, HttpResponse.BodyHandler<T> handler,
-                                                         String key, int attempt, long deadline) {
-        return http.sendAsync(request, handler).handle((response, error) -> {
+        return http.sendAsync(signed, handler).handle((response, error) -> {
             Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
             if (cause != null && !(cause instanceof IOException io && retriable(io))) {
                 return CompletableFuture.<Result<T>>failedFuture(cause);
@@ -144,7 +170,7 @@ public final class IdempotentHttpClient {
             }
             Executor later = CompletableFuture.delayedExecutor(wait.toMillis(), TimeUnit.MILLISECONDS);
             return CompletableFuture.supplyAsync(() -> null, later)
-                    .thenCompose(ignored -> attemptAsync(request, handler, key, attempt + 1, deadline));
+                    .thenCompose(ignored -> attemptAsync(request, body, handler, key, attempt + 1, deadline));
         }).thenCompose(f -> f);
     }
 
@@ -169,6 +195,68 @@ public final class IdempotentHttpClient {
             return request;
         }
         return HttpRequest.newBuilder(request, (name, value) -> true).header(header, "\"" + key + "\"").build();
+    }
+
+    /**
+     * This attempt of the request: as it is without a signer; with one, carrying the body bytes read once and a
+     * fresh signature (the signer sets its fields, replacing any of the same name).
+     */
+    private HttpRequest signed(HttpRequest keyed, byte[] body) {
+        if (signer == null) {
+            return keyed;
+        }
+        Map<String, String> fields = signer.sign(SignedRequest.of(keyed.method(), keyed.uri(), keyed.headers().map(),
+                body));
+        HttpRequest.Builder b = HttpRequest.newBuilder(keyed, (name, value) -> fields.keySet().stream()
+                        .noneMatch(name::equalsIgnoreCase))
+                .method(keyed.method(), body.length == 0 ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofByteArray(body));
+        fields.forEach(b::setHeader);
+        return b.build();
+    }
+
+    /** The request's body, read once so that it can be digested and signed (and then sent as these bytes). */
+    private static byte[] bodyOf(HttpRequest request) throws IOException {
+        Optional<HttpRequest.BodyPublisher> publisher = request.bodyPublisher();
+        if (publisher.isEmpty() || publisher.get().contentLength() == 0) {
+            return new byte[0];
+        }
+        CompletableFuture<byte[]> bytes = new CompletableFuture<>();
+        publisher.get().subscribe(new Flow.Subscriber<ByteBuffer>() {
+            private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+
+            @Override
+            public void onSubscribe(Flow.Subscription subscription) {
+                subscription.request(Long.MAX_VALUE);
+            }
+
+            @Override
+            public void onNext(ByteBuffer item) {
+                byte[] chunk = new byte[item.remaining()];
+                item.get(chunk);
+                out.write(chunk, 0, chunk.length);
+            }
+
+            @Override
+            public void onError(Throwable throwable) {
+                bytes.completeExceptionally(throwable);
+            }
+
+            @Override
+            public void onComplete() {
+                bytes.complete(out.toByteArray());
+            }
+        });
+        try {
+            return bytes.get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            throw new IOException("the request body could not be read for signing", e.getCause());
+        } catch (TimeoutException e) {
+            throw new IOException("the request body was not read within 30 s for signing", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while reading the request body for signing", e);
+        }
     }
 
     /**
@@ -230,6 +318,7 @@ public final class IdempotentHttpClient {
         private Duration budget = Duration.ofSeconds(30);
         private Sleeper sleeper = d -> TimeUnit.MILLISECONDS.sleep(d.toMillis());
         private Clock clock = Clock.systemUTC();
+        private RequestSigner signer;
 
         private Builder() {
         }
@@ -296,6 +385,16 @@ public final class IdempotentHttpClient {
         /** The clock for the budget and for {@code Retry-After} dates. */
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /**
+         * Signs every attempt afresh: {@code HttpMessageSigner.builder(SigningKey.hmacSha256("client-1", secret))
+         * .build()} for RFC 9421, or {@code LegacyScheme.hmacSha256("client-1").build().signer(key, clock)} for the
+         * Timestamp + Sign scheme. Default: no signing.
+         */
+        public Builder signer(RequestSigner signer) {
+            this.signer = Objects.requireNonNull(signer, "signer");
             return this;
         }
 
