@@ -14,7 +14,8 @@ import java.util.regex.Pattern;
  *
  * @param settings {@code store}, {@code ttl}, {@code lease}, {@code failOpen}, {@code maxResultSize}, and the servlet
  *                 filter's route mode {@code http.routes}, {@code http.header}, {@code http.maxBodySize},
- *                 {@code http.releaseOn5xx} (read by the filter when it starts), as given
+ *                 {@code http.releaseOn5xx} (read by the filter when it starts), and the signed-request settings
+ *                 {@code signature.*} (routes, window, keys.&lt;keyid&gt;, ...), as given
  * @param debug    whether {@code debug=true} was given
  */
 record AgentArguments(Map<String, String> settings, boolean debug) {
@@ -34,7 +35,8 @@ record AgentArguments(Map<String, String> settings, boolean debug) {
         for (String part : arguments.split(",", -1)) {
             int eq = part.indexOf('=');
             String candidate = eq > 0 ? part.substring(0, eq).trim() : null;
-            boolean known = candidate != null && (SETTINGS.contains(candidate) || candidate.equals(DEBUG));
+            boolean known = candidate != null && (SETTINGS.contains(candidate) || candidate.equals(DEBUG)
+                    || candidate.startsWith("signature.") && candidate.length() > "signature.".length());
             if (candidate != null && !known && "store".equals(name)) {
                 // inside the store URI, ",x=" may be part of a password: keep it in the value, never echo it
                 value.append(',').append(part);
@@ -42,7 +44,7 @@ record AgentArguments(Map<String, String> settings, boolean debug) {
                 if (!known) {
                     throw bad("unknown agent argument '" + candidate + "' in '" + Options.redact(arguments)
                             + "' (known: store, ttl, lease, failOpen, maxResultSize, http.routes, http.header,"
-                            + " http.maxBodySize, http.releaseOn5xx, debug)");
+                            + " http.maxBodySize, http.releaseOn5xx, signature.*, debug)");
                 }
                 if (values.containsKey(candidate) || candidate.equals(name)) {
                     throw bad("agent argument " + candidate + "= is given twice in '" + Options.redact(arguments) + "'");

@@ -98,6 +98,27 @@ public final class Settings {
         return null;
     }
 
+    /**
+     * Every setting whose name starts with {@code prefix} (e.g. {@code idempotency.signature.}), by full name, from
+     * the sources that can list their names: the agent's arguments, system properties, {@code idempotency.properties}
+     * (first found wins). Environment variables cannot give names back in their case and dots; they serve
+     * {@link #read} only.
+     */
+    public Map<String, String> under(String prefix) {
+        Map<String, String> found = new java.util.TreeMap<>();
+        file.stringPropertyNames().stream().filter(n -> n.startsWith(prefix))
+                .forEach(n -> found.put(n, file.getProperty(n)));
+        System.getProperties().stringPropertyNames().stream().filter(n -> n.startsWith(prefix))
+                .forEach(n -> found.put(n, System.getProperty(n)));
+        overrides.forEach((shortName, value) -> {
+            String name = "idempotency." + shortName;
+            if (name.startsWith(prefix)) {
+                found.put(name, value);
+            }
+        });
+        return found;
+    }
+
     public IdempotencyConfig toConfig() {
         IdempotencyConfig.Builder b = IdempotencyConfig.builder();
         apply(STORE, b::storeUri);

@@ -67,6 +67,18 @@ public final class Idempotency {
         return dev.idempotency.bridge.Settings.load(ProcessRuntime.settingOverrides()).read(name, parse);
     }
 
+    /**
+     * Every setting under a prefix, by full name, e.g. {@code idempotency.signature.} for the signature keys
+     * ({@code idempotency.signature.keys.<keyid>}), whose names are not known in advance: from the agent's arguments,
+     * system properties and {@code idempotency.properties} (first found wins). Environment variables are not listed.
+     */
+    public static java.util.Map<String, String> settings(String prefix) {
+        if (prefix == null || !prefix.startsWith("idempotency.") || !prefix.endsWith(".")) {
+            throw new IllegalArgumentException("a prefix of settings is idempotency.<name>., but was " + prefix);
+        }
+        return dev.idempotency.bridge.Settings.load(ProcessRuntime.settingOverrides()).under(prefix);
+    }
+
     /** Closes the runtime; the next call builds a new one from the environment. */
     public static void reset() {
         ProcessRuntime.reset();

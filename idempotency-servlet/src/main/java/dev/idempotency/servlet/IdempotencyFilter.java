@@ -5,6 +5,7 @@ import dev.idempotency.IdempotencyException;
 import dev.idempotency.core.CurrentRequest;
 import dev.idempotency.core.Idempotency;
 import dev.idempotency.core.IdempotencyRuntime;
+import dev.idempotency.signature.SignatureVerifier;
 import dev.idempotency.spi.Options;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
@@ -84,8 +85,12 @@ public final class IdempotencyFilter implements Filter {
     static final String HEADER = "idempotency.http.header";
     static final String MAX_BODY_SIZE = "idempotency.http.maxBodySize";
     static final String RELEASE_ON_5XX = "idempotency.http.releaseOn5xx";
+    static final String SIGNATURE_PREFIX = "idempotency.signature.";
+    static final String SIGNATURE_ROUTES = SIGNATURE_PREFIX + "routes";
 
     private final RouteMode routeMode;
+    /** The routes that require signed requests, and their verifier; null when none do. */
+    private final SignatureGate signatures;
 
     /**
      * The filter as configured by the settings {@code idempotency.http.routes}, {@code .header},
@@ -103,6 +108,12 @@ public final class IdempotencyFilter implements Filter {
 
     private IdempotencyFilter(Builder b) {
         this.routeMode = new RouteMode(b.routes, b.header, b.maxBodySize, b.releaseOn5xx, b.runtime);
+        IdempotencyRuntime runtime = b.runtime;
+        SignatureVerifier verifier = b.verifier;
+        if (verifier == null && !b.signatureRoutes.isEmpty()) {
+            verifier = b.signatureSettings(() -> runtime != null ? runtime : Idempotency.runtime());
+        }
+        this.signatures = b.signatureRoutes.isEmpty() ? null : new SignatureGate(b.signatureRoutes, verifier);
     }
 
     private static Builder fromSettings() {
@@ -123,6 +134,11 @@ public final class IdempotencyFilter implements Filter {
         if (release != null) {
             b.releaseOn5xx = release;
         }
+        List<Route> signed = Idempotency.setting(SIGNATURE_ROUTES, Route::parse);
+        if (signed != null && !signed.isEmpty()) {
+            b.signatureRoutes = signed;
+            b.signatureSettings = Idempotency.settings(SIGNATURE_PREFIX);
+        }
         return b;
     }
 
@@ -141,8 +157,35 @@ public final class IdempotencyFilter implements Filter {
         private String header = DEFAULT_HEADER;
         private int maxBodySize = DEFAULT_MAX_BODY_SIZE;
         private boolean releaseOn5xx = true;
+        private List<Route> signatureRoutes = List.of();
+        private SignatureVerifier verifier;
+        private java.util.Map<String, String> signatureSettings = java.util.Map.of();
 
         private Builder() {
+        }
+
+        /**
+         * Routes whose requests must carry a valid signature (RFC 9421, or the legacy scheme if the verifier accepts
+         * it), checked by {@code verifier} before the application or route mode sees the request; e.g.
+         * {@code signatures("POST /api/payments/**", SignatureVerifier.builder().keys(...).nonces(...).build())}.
+         * From the settings: {@code idempotency.signature.routes} and the verifier from {@code idempotency.signature.*},
+         * its nonces in the runtime's store.
+         */
+        public Builder signatures(String routes, SignatureVerifier verifier) {
+            this.signatureRoutes = configuration(() -> Route.parse("signature routes", routes));
+            this.verifier = Objects.requireNonNull(verifier, "verifier");
+            return this;
+        }
+
+        /** The verifier of the settings {@code idempotency.signature.*}, remembering nonces in the store. */
+        private SignatureVerifier signatureSettings(java.util.function.Supplier<IdempotencyRuntime> runtime) {
+            if (signatureSettings.keySet().stream().noneMatch(n -> n.startsWith(SIGNATURE_PREFIX + "keys."))) {
+                throw new IdempotencyConfigurationException(SIGNATURE_ROUTES + " names routes, but no key is set:"
+                        + " set " + SIGNATURE_PREFIX + "keys.<keyid>=hmac-sha256:<base64 secret> (or ed25519:<base64"
+                        + " public key>)", null, null);
+            }
+            return configuration(() -> SignatureVerifier.builder().properties(signatureSettings)
+                    .nonces(new StoreNonces(runtime)).build());
         }
 
         /** The runtime whose store records responses; default the process-wide one, {@link Idempotency#runtime()}. */
@@ -226,11 +269,24 @@ public final class IdempotencyFilter implements Filter {
         }
         http.setAttribute(APPLIED, Boolean.TRUE);
         Route route = routeMode.route(http);
+        Route signed = signatures == null ? null : signatures.route(http);
         try (CurrentRequest.Binding binding = CurrentRequest.bind(new HttpRequestView(http, answer))) {
+            HttpServletRequest checked = http;
+            if (signed != null) {
+                byte[] body = RouteMode.body(http, routeMode.maxBodySize);
+                if (body == null) {
+                    RouteMode.tooLarge(signed, answer);
+                    return;
+                }
+                if (!signatures.admits(http, body, answer)) {
+                    return;
+                }
+                checked = new BufferedRequest(http, body);
+            }
             if (route == null) {
-                chain.doFilter(request, response);
+                chain.doFilter(checked, response);
             } else {
-                routeMode.handle(route, http, answer, chain);
+                routeMode.handle(route, checked, answer, chain);
             }
         } catch (IOException | ServletException | RuntimeException failure) {
             if (!answered(http, answer, failure)) {
@@ -243,7 +299,8 @@ public final class IdempotencyFilter implements Filter {
     @Override
     public String toString() {
         return "IdempotencyFilter[routes=" + routeMode.routes + ", header=" + routeMode.header + ", maxBodySize="
-                + routeMode.maxBodySize + ", releaseOn5xx=" + routeMode.releaseOn5xx + "]";
+                + routeMode.maxBodySize + ", releaseOn5xx=" + routeMode.releaseOn5xx
+                + (signatures == null ? "" : ", signed=" + signatures.routes + " by " + signatures.verifier) + "]";
     }
 
     /**

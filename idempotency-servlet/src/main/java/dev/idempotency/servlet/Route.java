@@ -116,6 +116,27 @@ record Route(String method, String pattern, String namespace, String[] segments)
         return false;
     }
 
+    /** The first of the routes that covers the request (its method, its path within the application), or null. */
+    static Route match(java.util.List<Route> routes, jakarta.servlet.http.HttpServletRequest request) {
+        if (routes.isEmpty()) {
+            return null;
+        }
+        String method = request.getMethod();
+        String path = null;
+        for (Route route : routes) {
+            if (route.method().equals(method)) {
+                if (path == null) {
+                    String info = request.getPathInfo();
+                    path = info == null ? request.getServletPath() : request.getServletPath() + info;
+                }
+                if (route.matches(method, path)) {
+                    return route;
+                }
+            }
+        }
+        return null;
+    }
+
     @Override
     public String toString() {
         return method + " " + pattern;

@@ -55,23 +55,7 @@ final class RouteMode {
 
     /** The route that covers the request, or {@code null}. */
     Route route(HttpServletRequest request) {
-        if (routes.isEmpty()) {
-            return null;
-        }
-        String method = request.getMethod();
-        String path = null;
-        for (Route route : routes) {
-            if (route.method().equals(method)) {
-                if (path == null) {
-                    String info = request.getPathInfo();
-                    path = info == null ? request.getServletPath() : request.getServletPath() + info;
-                }
-                if (route.matches(method, path)) {
-                    return route;
-                }
-            }
-        }
-        return null;
+        return Route.match(routes, request);
     }
 
     /**
@@ -199,6 +183,11 @@ final class RouteMode {
 
     /** The body, or {@code null} when it is larger than {@code maxBodySize}. */
     private byte[] body(HttpServletRequest request) throws IOException {
+        return body(request, maxBodySize);
+    }
+
+    /** The request's body, read whole, or {@code null} when it is longer than {@code maxBodySize}. */
+    static byte[] body(HttpServletRequest request, int maxBodySize) throws IOException {
         long declared = request.getContentLengthLong();
         if (declared > maxBodySize) {
             return null;
@@ -216,7 +205,7 @@ final class RouteMode {
         return out.toByteArray();
     }
 
-    private static void tooLarge(Route route, HttpServletResponse response) throws IOException {
+    static void tooLarge(Route route, HttpServletResponse response) throws IOException {
         byte[] problem = Refusal.TOO_LARGE.body(route.namespace());
         response.resetBuffer();
         response.setStatus(Refusal.TOO_LARGE.status);

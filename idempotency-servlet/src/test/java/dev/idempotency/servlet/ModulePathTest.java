@@ -30,7 +30,7 @@ class ModulePathTest {
                 .filter(e -> {
                     String p = e.replace('\\', '/');
                     return p.endsWith("idempotency-servlet/target/classes") || (p.contains("idempotency-core") && !p.contains("test-classes"))
-                            || p.contains("idempotency-api") || p.contains("jackson") || p.contains("caffeine")
+                            || p.contains("idempotency-api") || p.contains("idempotency-signature") || p.contains("jackson") || p.contains("caffeine")
                             || p.contains("jspecify") || p.contains("error_prone") || p.contains("jakarta.servlet-api");
                 })
                 .collect(Collectors.joining(File.pathSeparator));
