@@ -1,5 +1,10 @@
 package dev.idempotency.servlet;
 
+import dev.idempotency.signature.KeyResolver;
+import dev.idempotency.signature.SignatureVerifier;
+import dev.idempotency.signature.VerificationKey;
+import java.util.List;
+import java.util.Map;
 import dev.idempotency.core.IdempotencyConfig;
 import dev.idempotency.core.IdempotencyRuntime;
 import jakarta.servlet.DispatcherType;
@@ -28,6 +33,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class RouteServer {
 
     static final String LISTENING = "LISTENING ";
+    static final String KEY_ID = "client-1";
+    static final byte[] SECRET = "the shared secret of the servers".getBytes(StandardCharsets.US_ASCII);
 
     private RouteServer() {
     }
@@ -56,12 +63,20 @@ public final class RouteServer {
             FilterRegistration.Dynamic filter = context.addFilter("idempotency",
                     IdempotencyFilter.builder().runtime(runtime).routes("POST /api/**").build());
             filter.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, "/api/*");
-            context.addServlet("app", new Held()).addMapping("/api/*", "/control/*");
+            // signed requests, their nonces claimed in the shared store
+            SignatureVerifier verifier = SignatureVerifier.builder()
+                    .keys(KeyResolver.of(Map.of(KEY_ID, List.of(VerificationKey.hmacSha256(SECRET)))))
+                    .nonces(new StoreNonces(() -> runtime)).build();
+            FilterRegistration.Dynamic signed = context.addFilter("idempotency-signed",
+                    IdempotencyFilter.builder().runtime(runtime).signatures("POST /signed/**", verifier).build());
+            signed.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, "/signed/*");
+            context.addServlet("app", new Held()).addMapping("/api/*", "/control/*", "/signed/*");
         }
     }
 
     static final class Held extends HttpServlet {
         private final AtomicInteger runs = new AtomicInteger();
+        private final AtomicInteger signedRuns = new AtomicInteger();
         private final CountDownLatch release = new CountDownLatch(1);
 
         @Override
@@ -84,6 +99,11 @@ public final class RouteServer {
                     response.setHeader("Location", "/api/orders/" + ProcessHandle.current().pid() + "-" + run);
                     yield body + " run " + run + " in " + ProcessHandle.current().pid();
                 }
+                case "/signed/pay" -> {
+                    signedRuns.incrementAndGet();
+                    yield "paid";
+                }
+                case "/control/signed-runs" -> Integer.toString(signedRuns.get());
                 case "/control/runs" -> Integer.toString(runs.get());
                 case "/control/release" -> {
                     release.countDown();

@@ -1,5 +1,9 @@
 package dev.idempotency.servlet;
 
+import dev.idempotency.signature.HttpMessageSigner;
+import dev.idempotency.signature.SignedRequest;
+import dev.idempotency.signature.SigningKey;
+import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.idempotency.core.IdempotencyConfig;
@@ -122,6 +126,56 @@ class SharedStoreRouteModeTest {
                 assertThat(retry.headers().firstValue("Location"))
                         .isEqualTo(created.get(0).headers().firstValue("Location"));
             }
+
+            // a signed request sent to both servers at the same moment, as a load balancer would hand out a captured
+            // copy: both know the service by one name (the Host the client signed), and the nonce is claimed in the
+            // shared store, so exactly one of the two runs it
+            HttpMessageSigner signer = HttpMessageSigner.builder(SigningKey.hmacSha256(RouteServer.KEY_ID,
+                    RouteServer.SECRET)).build();
+            int rounds = 10;
+            byte[] body = "pay 5.00".getBytes(StandardCharsets.UTF_8);
+            for (int round = 0; round < rounds; round++) {
+                Map<String, String> signature = signer.sign(SignedRequest.of("POST",
+                        URI.create("http://pay.example/signed/pay"), Map.of(), body));
+                List<CompletableFuture<String>> copies = new ArrayList<>();
+                for (ServerJvm server : servers) {
+                    copies.add(CompletableFuture.supplyAsync(() -> rawPost(server.base, "pay.example", "/signed/pay",
+                            signature, body)));
+                }
+                List<String> statusLines = new ArrayList<>();
+                for (CompletableFuture<String> copy : copies) {
+                    statusLines.add(copy.get(30, TimeUnit.SECONDS));
+                }
+                assertThat(statusLines).as("round " + round).anyMatch(r -> r.startsWith("200"))
+                        .anyMatch(r -> r.startsWith("401") && r.contains("NONCE_REUSED"));
+            }
+            int signedRuns = 0;
+            for (ServerJvm server : servers) {
+                signedRuns += Integer.parseInt(get(server.base.resolve("/control/signed-runs")));
+            }
+            assertThat(signedRuns).as("each signed request ran once, on one of the two servers").isEqualTo(rounds);
+        }
+    }
+
+    /**
+     * A POST over a plain socket, with the {@code Host} header given (the JDK's client will not send another host's
+     * name): the status code and the body, e.g. {@code 401 {"type":...}}.
+     */
+    private static String rawPost(URI server, String host, String path, Map<String, String> headers, byte[] body) {
+        try (java.net.Socket socket = new java.net.Socket(server.getHost(), server.getPort())) {
+            socket.setSoTimeout(30_000);
+            StringBuilder head = new StringBuilder("POST " + path + " HTTP/1.1\r\nHost: " + host
+                    + "\r\nContent-Length: " + body.length + "\r\nConnection: close\r\n");
+            headers.forEach((name, value) -> head.append(name).append(": ").append(value).append("\r\n"));
+            head.append("\r\n");
+            socket.getOutputStream().write(head.toString().getBytes(StandardCharsets.ISO_8859_1));
+            socket.getOutputStream().write(body);
+            socket.getOutputStream().flush();
+            String response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+            String status = response.substring(response.indexOf(' ') + 1, response.indexOf(' ') + 4);
+            return status + " " + response.substring(response.indexOf("\r\n\r\n") + 4);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 
