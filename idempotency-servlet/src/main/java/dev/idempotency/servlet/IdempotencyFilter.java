@@ -177,6 +177,19 @@ public final class IdempotencyFilter implements Filter {
             return this;
         }
 
+        /**
+         * Signature routes and their verifier from settings by full name ({@code idempotency.signature.routes},
+         * {@code idempotency.signature.keys.<keyid>}, ...: see the README), the nonces claimed in the runtime's
+         * store; for frameworks that hold settings of their own (Spring's {@code application.yml}). No routes: none.
+         */
+        public Builder signatures(java.util.Map<String, String> settings) {
+            String routes = settings.get(SIGNATURE_ROUTES);
+            this.signatureRoutes = configuration(() -> Route.parse(SIGNATURE_ROUTES, routes));
+            this.signatureSettings = java.util.Map.copyOf(settings);
+            this.verifier = null;
+            return this;
+        }
+
         /** The verifier of the settings {@code idempotency.signature.*}, remembering nonces in the store. */
         private SignatureVerifier signatureSettings(java.util.function.Supplier<IdempotencyRuntime> runtime) {
             if (signatureSettings.keySet().stream().noneMatch(n -> n.startsWith(SIGNATURE_PREFIX + "keys."))) {

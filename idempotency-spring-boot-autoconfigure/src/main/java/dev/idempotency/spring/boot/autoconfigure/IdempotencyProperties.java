@@ -43,6 +43,14 @@ public class IdempotencyProperties {
 
     private final Health health = new Health();
 
+    /**
+     * Signed requests, verified by the filter before the application: {@code routes} (e.g. {@code POST /api/**}),
+     * {@code keys.<keyid>} ({@code hmac-sha256:<base64 secret>} or {@code ed25519:<base64 public key>}),
+     * {@code window}, {@code label}, {@code require}, {@code legacy} and {@code legacy.*}, as the library's
+     * {@code idempotency.signature.*} settings (names as written there, e.g. {@code legacy.keyIdHeader}).
+     */
+    private final java.util.Map<String, String> signature = new java.util.LinkedHashMap<>();
+
     public String getStore() {
         return store;
     }
@@ -97,6 +105,10 @@ public class IdempotencyProperties {
 
     public Health getHealth() {
         return health;
+    }
+
+    public java.util.Map<String, String> getSignature() {
+        return signature;
     }
 
     /** The database store, with {@code idempotency.store=jdbc}. */

@@ -2,6 +2,8 @@ package dev.idempotency.spring.boot.autoconfigure;
 
 import dev.idempotency.IdempotencyConfigurationException;
 import dev.idempotency.servlet.IdempotencyFilter;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -29,7 +31,8 @@ public class IdempotencyWebAutoConfiguration {
     @ConditionalOnMissingBean(name = "idempotencyFilterRegistration")
     public FilterRegistrationBean<IdempotencyFilter> idempotencyFilterRegistration(IdempotencyProperties properties,
                                                                                    Environment environment) {
-        FilterRegistrationBean<IdempotencyFilter> registration = new FilterRegistrationBean<>(filter(properties.getHttp()));
+        FilterRegistrationBean<IdempotencyFilter> registration = new FilterRegistrationBean<>(filter(properties.getHttp(),
+                properties.getSignature()));
         registration.setName("idempotencyFilter");
         registration.addUrlPatterns("/*");
         registration.setOrder(environment.getProperty("spring.security.filter.order", Integer.class,
@@ -38,7 +41,7 @@ public class IdempotencyWebAutoConfiguration {
     }
 
     /** The filter with the route-mode settings of {@code idempotency.http.*}, on the process-wide runtime. */
-    static IdempotencyFilter filter(IdempotencyProperties.Http http) {
+    static IdempotencyFilter filter(IdempotencyProperties.Http http, Map<String, String> signature) {
         IdempotencyFilter.Builder filter = IdempotencyFilter.builder().releaseOn5xx(http.isReleaseOn5xx());
         check("idempotency.http.header", http.getHeader(), "Set it to a header name such as Idempotency-Key.",
                 () -> filter.header(http.getHeader()));
@@ -51,7 +54,19 @@ public class IdempotencyWebAutoConfiguration {
             check("idempotency.http.routes", routes, "List routes as METHOD /path, e.g. POST /api/payments/**.",
                     () -> filter.routes(routes));
         }
-        return filter.build();
+        if (!signature.isEmpty()) {
+            Map<String, String> settings = new LinkedHashMap<>();
+            signature.forEach((name, value) -> settings.put("idempotency.signature." + name, value));
+            check("idempotency.signature", signature.keySet(), "Set idempotency.signature.routes and"
+                    + " idempotency.signature.keys.<keyid>; see the README's Signed requests.",
+                    () -> filter.signatures(settings));
+        }
+        IdempotencyFilter[] built = new IdempotencyFilter[1];
+        // the verifier is made here: a bad key or window fails start-up
+        check("idempotency.signature", signature.keySet(), "Set idempotency.signature.keys.<keyid> to"
+                + " hmac-sha256:<base64 secret> or ed25519:<base64 public key>, and a window such as 2m.",
+                () -> built[0] = filter.build());
+        return built[0];
     }
 
     private static void check(String property, Object value, String action, Runnable apply) {

@@ -114,4 +114,17 @@ class ProblemDetailsTest {
                             + " releaseOn5xx=true]");
                 });
     }
+
+    @Test
+    void signatureRoutesAndKeysFromApplicationPropertiesAndABadOneStopsStartUp() {
+        String secret = java.util.Base64.getEncoder().encodeToString(new byte[32]);
+        runner.withPropertyValues("idempotency.signature.routes=POST /api/payments/**",
+                "idempotency.signature.keys.client-1=hmac-sha256:" + secret, "idempotency.signature.window=1m")
+                .run(context -> assertThat(context.getBean("idempotencyFilterRegistration",
+                        FilterRegistrationBean.class).getFilter().toString())
+                        .contains("signed=[POST /api/payments/**]").contains("window=PT1M").doesNotContain(secret));
+        runner.withPropertyValues("idempotency.signature.routes=POST /api/payments/**")
+                .run(context -> assertThat(context).hasFailed().getFailure()
+                        .hasStackTraceContaining("idempotency.signature.keys.<keyid>"));
+    }
 }
