@@ -51,6 +51,28 @@ class SignatureStructuredFieldsTest {
     }
 
     @Test
+    void anInnerListReceivedInCanonicalFormKeepsItsTextAndOtherwiseIsReserialized() {
+        String canonical = "(\"@method\" \"x\";k=1);created=1618884473;nonce=\"n\";f;t=tok";
+        assertThat(((StructuredFields.InnerList) StructuredFields.parseDictionary("a=" + canonical).get("a")).source())
+                .isEqualTo(canonical);
+        Map<String, String> loose = Map.of(
+                "a=( \"x\" \"y\");p=1", "(\"x\" \"y\");p=1",
+                "a=(\"x\"  \"y\");p=1", "(\"x\" \"y\");p=1",
+                "a=(\"x\" \"y\" );p=1", "(\"x\" \"y\");p=1",
+                "a=(\"x\");p=?1", "(\"x\");p",
+                "a=(\"x\");p=007", "(\"x\");p=7",
+                "a=(\"x\");p=-0", "(\"x\");p=0",
+                "a=(\"x\");p=1.50", "(\"x\");p=1.5",
+                "a=(\"x\");p=:QR==:", "(\"x\");p=:QQ==:",
+                "a=(\"x\");  p=1", "(\"x\");p=1");
+        loose.forEach((field, expected) -> {
+            StructuredFields.InnerList list = (StructuredFields.InnerList) StructuredFields.parseDictionary(field).get("a");
+            assertThat(list.source()).as(field).isNull();
+            assertThat(StructuredFields.serialize(list)).as(field).isEqualTo(expected);
+        });
+    }
+
+    @Test
     void laterDuplicateKeysOverwriteInPlaceAsTheRfcSays() {
         Map<String, Object> dict = StructuredFields.parseDictionary("a=1, b=2, a=3");
         assertThat(dict.keySet()).containsExactly("a", "b");

@@ -261,6 +261,15 @@ class SignatureVerifierTest {
     }
 
     @Test
+    void aSignatureInputSentWithExtraSpacesVerifiesAgainstTheCanonicalBase() {
+        SignedRequest r = signed();
+        String spaced = r.header("signature-input").replace("=(", "=( ");
+        assertThat(verifier.verify(with(r, "Signature-Input", spaced)).verified()).isTrue();
+        String paramSpaced = r.header("signature-input").replace(";nonce", "; nonce");
+        refused(verifier.verify(with(r, "Signature-Input", paramSpaced)), Verification.Reason.NONCE_REUSED);
+    }
+
+    @Test
     void expiresIsHonoured() {
         SignedRequest unsigned = SignedRequest.of("POST", URL, headers(), BODY);
         Map<String, List<String>> all = new HashMap<>(headers());

@@ -51,10 +51,18 @@ public final class StructuredFields {
     }
 
     /** An inner list: items and the list's own parameters, in order. */
-    public record InnerList(List<Item> items, Map<String, Object> params) {
+    /**
+     * An inner list: items and the list's own parameters, in order. {@code source} is the text it was parsed from when
+     * that text is already in canonical form (then serializing is copying it), else null.
+     */
+    public record InnerList(List<Item> items, Map<String, Object> params, String source) {
         public InnerList {
             items = Collections.unmodifiableList(items);
             params = params.isEmpty() ? Map.of() : Collections.unmodifiableMap(params);
+        }
+
+        public InnerList(List<Item> items, Map<String, Object> params) {
+            this(items, params, null);
         }
     }
 
@@ -103,6 +111,10 @@ public final class StructuredFields {
 
     /** Appends the inner list's canonical form: the signature base is built in one buffer. */
     public static void serialize(InnerList list, StringBuilder out) {
+        if (list.source() != null) {
+            out.append(list.source());   // received in canonical form: the same characters
+            return;
+        }
         out.append('(');
         for (int i = 0; i < list.items().size(); i++) {
             if (i > 0) {
@@ -251,6 +263,8 @@ public final class StructuredFields {
     private static final class Parser {
         private final String s;
         int pos;
+        /** Whether what the current inner list has consumed is in canonical form. */
+        boolean canonical = true;
 
         Parser(String s) {
             this.s = s;
@@ -321,14 +335,24 @@ public final class StructuredFields {
         }
 
         InnerList innerList() {
+            int start = pos;
+            boolean wasCanonical = canonical;
+            canonical = true;
             expect('(');
             List<Item> items = new ArrayList<>(8);
             while (!end()) {
+                int before = pos;
                 skipSp();
+                int spaces = pos - before;
                 if (peek() == ')') {
                     pos++;
-                    return new InnerList(items, params());
+                    canonical &= spaces == 0;
+                    Map<String, Object> params = params();
+                    String source = canonical ? s.substring(start, pos) : null;
+                    canonical = wasCanonical && canonical;
+                    return new InnerList(items, params, source);
                 }
+                canonical &= spaces == (items.isEmpty() ? 0 : 1);
                 items.add(item());
                 int c = peek();
                 if (c != ' ' && c != ')') {
@@ -350,12 +374,15 @@ public final class StructuredFields {
             Map<String, Object> params = new LinkedHashMap<>();
             while (peek() == ';') {
                 pos++;
+                int before = pos;
                 skipSp();
+                canonical &= pos == before;
                 String key = key();
                 Object value = Boolean.TRUE;
                 if (peek() == '=') {
                     pos++;
                     value = bareItem();
+                    canonical &= !Boolean.TRUE.equals(value);   // canonical true is the bare key
                 }
                 params.put(key, value);
             }
@@ -401,9 +428,12 @@ public final class StructuredFields {
                 digits++;
             }
             if (digits > 0 && digits <= 15 && (p == s.length() || s.charAt(p) != '.')) {
+                // "007" and "-0" mean 7 and 0, which serialize otherwise
+                canonical &= !(digits > 1 && s.charAt(negative ? pos + 1 : pos) == '0') && !(negative && n == 0);
                 pos = p;
                 return negative ? -n : n;
             }
+            canonical = false;   // decimals: rare here, so simply re-serialized
             if (peek() == '-') {
                 pos++;
             }
@@ -493,6 +523,7 @@ public final class StructuredFields {
         }
 
         Bytes bytes() {
+            canonical = false;   // base64 has more than one spelling of the same bytes
             expect(':');
             int start = pos;
             while (!end() && peek() != ':') {
