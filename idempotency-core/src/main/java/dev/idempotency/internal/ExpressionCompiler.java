@@ -19,14 +19,21 @@ import java.util.Locale;
  * Compiles the expression grammar, a subset of SpEL:
  *
  * <pre>
- * expression := term ( '+' term )*
- * term       := '#' parameter ( '.' property )*  |  '\'' text '\''      ('' inside text is one quote)
+ * expression := concat ( '?:' expression )?        (keys only; the left side must be one operand that can be null)
+ * concat     := operand ( '+' operand )*
+ * operand    := '#' parameter ( '.' property )*  |  '\'' text '\''      ('' inside text is one quote)
  *             | '#headers[' '\'' header name '\'' ']'  |  '#principal'   (the request bound to the thread)
+ *             | '#contentHash(' value ( ',' value )* ')'                (keys only)
+ *             | '(' expression ')'
+ * value      := an operand other than '(' … ')' and #contentHash(…)
  * parameter  := a parameter name (compiled with -parameters) | p0, p1, … | a0, a1, …
  * property   := getter getX(), boolean getter isX(), record component x(), or public field x
  * </pre>
  *
- * Everything else fails here, naming the method, the expression and the offending part.
+ * {@code a ?: b} is {@code a} unless it is null or empty text (as in SpEL), else {@code b}; it binds looser than
+ * {@code +} and groups to the right. {@code #contentHash(…)} is {@code IdempotencyKeys.contentHash} of its values;
+ * a call needs its parenthesis, so {@code #contentHash} alone still names a parameter of that name. Everything else
+ * fails here, naming the method, the expression and the offending part.
  */
 final class ExpressionCompiler {
 
@@ -54,21 +61,86 @@ final class ExpressionCompiler {
         if (source == null || source.isBlank()) {
             throw error("the expression is empty; write e.g. \"#orderId\" or \"#req.requestId\"");
         }
-        List<Expression.Term> terms = new ArrayList<>();
-        skipSpace();
-        terms.add(term());
-        skipSpace();
-        while (pos < source.length()) {
-            if (source.charAt(pos) != '+') {
-                throw error("expected '+' or the end at position " + pos + ", found '" + rest() + "'"
-                        + " (only #parameter paths, 'literals' and + are supported)");
+        Expression expression = expression();
+        if (pos < source.length()) {
+            if (source.charAt(pos) == ')') {
+                throw error("unexpected ')' at position " + pos + ": no '(' opens it");
             }
+            throw error("expected '+'" + (isKey() ? ", '?:'" : "") + " or the end at position " + pos + ", found '"
+                    + rest() + "' (" + supported() + ")");
+        }
+        return new Expression(source, expression.terms);
+    }
+
+    private boolean isKey() {
+        return attribute.equals("key");
+    }
+
+    private String supported() {
+        return isKey() ? "only #parameter paths, 'literals', +, ?:, ( ) and #contentHash(…) are supported"
+                : "only #parameter paths, 'literals', + and ( ) are supported";
+    }
+
+    /** {@code concat ( '?:' expression )?}, leaving {@link #pos} after it and any space. */
+    private Expression expression() {
+        skipSpace();
+        int start = pos;
+        List<Expression.Term> terms = new ArrayList<>();
+        operand(terms);
+        skipSpace();
+        while (pos < source.length() && source.charAt(pos) == '+') {
             pos++;
             skipSpace();
-            terms.add(term());
+            operand(terms);
             skipSpace();
         }
-        return new Expression(source, terms.toArray(new Expression.Term[0]));
+        if (!source.startsWith("?:", pos)) {
+            return new Expression(source.substring(start, pos).trim(), terms.toArray(new Expression.Term[0]));
+        }
+        int elvis = pos;
+        if (!isKey()) {
+            throw error("?: at position " + elvis + " chooses a key; a fingerprint names the payload itself"
+                    + " (all of it is compared, nulls included)");
+        }
+        if (terms.size() > 1) {
+            throw error("the left side of ?: at position " + elvis + " is a concatenation, which is never null (a null"
+                    + " part is refused, not passed on): put the choice in parentheses, e.g. 'order:' + (#id ?: "
+                    + "#contentHash(#req))");
+        }
+        Expression.Term left = terms.get(0);
+        if (left.isLiteral() || left.parameter == Expression.CONTENT_HASH
+                || left.parameter >= 0 && left.path.length == 0 && left.staticType.isPrimitive()) {
+            throw error("the left side of ?: at position " + elvis + ", " + left.text + ", is never null or empty, so"
+                    + " the right side would never be used");
+        }
+        pos += 2;
+        skipSpace();
+        if (pos >= source.length() || source.charAt(pos) == ')') {
+            throw error("?: at position " + elvis + " has nothing on its right; write e.g."
+                    + " #headers['Idempotency-Key'] ?: #contentHash(#req)");
+        }
+        Expression right = expression();
+        String text = source.substring(start, pos).trim();
+        return new Expression(text, new Expression.Term[] {Expression.Term.elvis(text, left, right)});
+    }
+
+    /** One operand, or the terms of a parenthesised expression: {@code (a + b) + c} is {@code a + b + c}. */
+    private void operand(List<Expression.Term> terms) {
+        if (pos >= source.length() || source.charAt(pos) != '(') {
+            terms.add(term());
+            return;
+        }
+        int open = pos;
+        pos++;
+        Expression inner = expression();
+        if (pos >= source.length() || source.charAt(pos) != ')') {
+            throw error("the '(' at position " + open + " is not closed with ')'"
+                    + (pos < source.length() ? ": found '" + rest() + "' at position " + pos : ""));
+        }
+        pos++;
+        for (Expression.Term term : inner.terms) {
+            terms.add(term);
+        }
     }
 
     private Expression.Term term() {
@@ -80,12 +152,25 @@ final class ExpressionCompiler {
         if (c == '\'') {
             return literal(start);
         }
+        if (source.startsWith("?:", pos)) {
+            throw error("?: at position " + pos + " has nothing on its left; write e.g."
+                    + " #headers['Idempotency-Key'] ?: #contentHash(#req)");
+        }
         if (c != '#') {
             throw error("expected a #parameter or a 'literal' at position " + pos + ", found '" + rest() + "'"
-                    + " (only #parameter paths, 'literals' and + are supported)");
+                    + " (" + supported() + ")");
         }
         pos++;
         String name = identifier("a parameter name after '#'");
+        if (pos < source.length() && source.charAt(pos) == '(') {
+            // a parameter cannot be called, so a call never means one: #contentHash( is the function even where a
+            // parameter is named contentHash
+            if (!name.equals("contentHash")) {
+                throw error("#" + name + "(…) at position " + start + ": the only function is #contentHash(…);"
+                        + " method calls are not supported");
+            }
+            return contentHash(start);
+        }
         if ((name.equals("headers") || name.equals("principal")) && !hasParameterNamed(name)) {
             return requestTerm(name, start);
         }
@@ -106,14 +191,92 @@ final class ExpressionCompiler {
             type = getter.type().returnType();
             text.append('.').append(property);
         }
-        if (pos < source.length()) {
-            char next = source.charAt(pos);
-            if (!Character.isWhitespace(next) && next != '+') {
-                throw error("unexpected '" + rest() + "' after " + text
-                        + " (method calls, indexing and operators other than + are not supported)");
-            }
+        if (!atOperandEnd()) {
+            throw error("unexpected '" + rest() + "' after " + text
+                    + " (method calls, indexing and operators other than + are not supported)");
         }
         return new Expression.Term(text.toString(), null, index, path.toArray(new MethodHandle[0]), type);
+    }
+
+    /** After an operand: the end, space, or what may follow one (+, ?:, a closing parenthesis, a comma). */
+    private boolean atOperandEnd() {
+        if (pos >= source.length()) {
+            return true;
+        }
+        char next = source.charAt(pos);
+        return Character.isWhitespace(next) || next == '+' || next == ')' || next == ','
+                || source.startsWith("?:", pos);
+    }
+
+    /** {@code #contentHash(…)}, {@link #pos} at its parenthesis. */
+    private Expression.Term contentHash(int start) {
+        if (!isKey()) {
+            throw error("#contentHash(…) at position " + start + " makes a key; a fingerprint already hashes what it"
+                    + " names: name the payload itself, e.g. fingerprint = \"#req\"");
+        }
+        pos++;
+        List<Expression.Term> values = new ArrayList<>();
+        while (true) {
+            skipSpace();
+            if (pos >= source.length()) {
+                throw error("#contentHash( at position " + start + " is not closed with ')'");
+            }
+            char c = source.charAt(pos);
+            if (c == ')' && values.isEmpty()) {
+                throw error("#contentHash() at position " + start + " has nothing to hash; name the request, e.g."
+                        + " #contentHash(#req)");
+            }
+            if (c == ',' || c == ')') {
+                throw error("#contentHash(…) at position " + start + " has an empty argument at position " + pos);
+            }
+            if (c == '(') {
+                throw error("#contentHash(…) at position " + start + ": parentheses at position " + pos
+                        + " are not an argument; pass #parameter paths, headers or 'literals', separated by commas");
+            }
+            int at = pos;
+            Expression.Term value = term();
+            if (value.parameter == Expression.CONTENT_HASH) {
+                throw error("#contentHash(…) at position " + at + " inside #contentHash(…): hash the values"
+                        + " themselves, e.g. #contentHash(#a, #b)");
+            }
+            checkHashable(value);
+            values.add(value);
+            skipSpace();
+            if (pos >= source.length()) {
+                throw error("#contentHash( at position " + start + " is not closed with ')'");
+            }
+            c = source.charAt(pos);
+            if (c == ')') {
+                pos++;
+                break;
+            }
+            if (c == '+') {
+                throw error("#contentHash(…) at position " + start + ": '+' at position " + pos + " would join texts,"
+                        + " so 'ab' + 'c' and 'a' + 'bc' would hash alike; pass the values as arguments of their"
+                        + " own: #contentHash(#a, #b)");
+            }
+            if (c != ',') {
+                throw error("expected ',' or ')' at position " + pos + " in #contentHash(…), found '" + rest() + "'");
+            }
+            pos++;
+        }
+        Expression.Term term = Expression.Term.contentHash(source.substring(start, pos),
+                values.toArray(new Expression.Term[0]));
+        if (!atOperandEnd()) {
+            throw error("unexpected '" + rest() + "' after " + term.text
+                    + " (the hash is text: no properties, calls or indexing)");
+        }
+        return term;
+    }
+
+    /** A value with no state to hash would hash like every other one: refused here, as fingerprints are. */
+    private void checkHashable(Expression.Term value) {
+        String problem = value.isLiteral() ? null : PayloadLayouts.problemOfDeclaredType(value.staticType);
+        if (problem != null) {
+            throw error("#contentHash(…): " + value.text + " is of type " + value.staticType.getName()
+                    + ", which cannot be hashed (" + problem + "), so different values would hash alike; hash what"
+                    + " identifies it, e.g. " + value.text + ".id");
+        }
     }
 
     private boolean hasParameterNamed(String name) {
@@ -151,12 +314,9 @@ final class ExpressionCompiler {
             term = new Expression.Term(source.substring(start, pos), null, Expression.HEADER, new MethodHandle[0],
                     String.class, header);
         }
-        if (pos < source.length()) {
-            char next = source.charAt(pos);
-            if (!Character.isWhitespace(next) && next != '+') {
-                throw error("unexpected '" + rest() + "' after " + term.text
-                        + " (a header or the principal is text: no properties, calls or indexing)");
-            }
+        if (!atOperandEnd()) {
+            throw error("unexpected '" + rest() + "' after " + term.text
+                    + " (a header or the principal is text: no properties, calls or indexing)");
         }
         return term;
     }
@@ -223,6 +383,7 @@ final class ExpressionCompiler {
         }
         throw error("#" + name + " is not a parameter of the method (known: "
                 + (parameters.length == 0 ? "none" : known) + ")"
+                + (name.equals("contentHash") ? "; to hash values, call it: #contentHash(#req)" : "")
                 + (namesPresent ? "" : "; parameter names are missing: compile with -parameters or use #p0, #p1, …"));
     }
 

@@ -34,11 +34,21 @@ public final class Fingerprints {
      */
     public static String contentHash(Object[] values) {
         try {
-            return values.length == 1 ? of(values[0], false) : ofTerms(values, false);
+            return hash(values);
         } catch (UnreadablePayloadException e) {
             throw new IllegalArgumentException("cannot hash the content: " + e.getMessage()
                     + ", so it would agree with every other such value", e);
         }
+    }
+
+    /**
+     * The content hash of {@code IdempotencyKeys.contentHash} and of {@code #contentHash(…)} in a key expression, so
+     * that a client and a server that hash the same values agree.
+     *
+     * @throws UnreadablePayloadException if a value has no readable state
+     */
+    static String hash(Object[] values) {
+        return values.length == 1 ? of(values[0], false) : ofTerms(values, false);
     }
 
     /** 43 characters of unpadded base64url. */

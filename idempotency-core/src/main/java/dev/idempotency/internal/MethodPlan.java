@@ -175,8 +175,7 @@ public final class MethodPlan {
 
     /** Why a part of the request is null when no request is bound: most often, a call made off the request's thread. */
     private static String unbound(Expression.Term term) {
-        boolean readsRequest = term.parameter == Expression.HEADER || term.parameter == Expression.PRINCIPAL;
-        return readsRequest && dev.idempotency.core.CurrentRequest.current() == null
+        return term.readsRequest() && dev.idempotency.core.CurrentRequest.current() == null
                 ? " because no request is bound to this thread: the web layer binds it only on the thread that runs"
                 + " the request (not on threads its work is handed to, as in asynchronous requests)"
                 : "";
@@ -232,6 +231,13 @@ public final class MethodPlan {
     private Object evaluate(Expression.Term term, Object[] args) {
         try {
             return term.value(args);
+        } catch (Expression.NullPart e) {
+            throw keyError(null, "the key part " + e.term.text + " is null" + unbound(e.term));
+        } catch (UnreadablePayloadException e) {
+            throw new IdempotencyConfigurationException("@Idempotent(key = \"" + key.source + "\") on " + description
+                    + ": cannot hash the content in " + term.text + ": " + e.getMessage() + ", so it would agree with"
+                    + " every other such value; hash what identifies the request, e.g. #contentHash(#req.id); the"
+                    + " method did not run", namespace, null, e);
         } catch (IdempotencyKeyException e) {
             throw new IdempotencyKeyException(e.getMessage() + " (@Idempotent(key = \"" + key.source + "\") on "
                     + description + "); the method did not run", namespace, null);
@@ -332,7 +338,16 @@ public final class MethodPlan {
 
     /** A key term must have a meaningful text: a value type or a type that declares its own toString(). */
     private void checkKeyTypes() {
-        for (Expression.Term term : key.terms) {
+        checkKeyTypes(key.terms);
+    }
+
+    private void checkKeyTypes(Expression.Term[] terms) {
+        for (Expression.Term term : terms) {
+            if (term.parameter == Expression.ELVIS) {
+                checkKeyTypes(term.operands);
+                checkKeyTypes(term.otherwise.terms);
+                continue;
+            }
             Class<?> type = term.staticType;
             if (term.isLiteral() || type.isPrimitive() || CharSequence.class.isAssignableFrom(type) || type.isEnum()
                     || Number.class.isAssignableFrom(type) || type == Boolean.class || type == Character.class

@@ -131,12 +131,12 @@ class ExpressionGrammarTest {
                 arguments("#req.nested['code']", "unexpected '['code']' after #req.nested"),
                 arguments("'open + #id", "the literal starting at position 0 is not closed"),
                 arguments("#id +", "expected a #parameter or a 'literal' at the end"),
-                arguments("#id - 'x'", "expected '+' or the end at position 4, found '- 'x''"),
+                arguments("#id - 'x'", "expected '+', '?:' or the end at position 4, found '- 'x''"),
                 arguments("T(java.lang.Runtime)", "expected a #parameter or a 'literal' at position 0"),
                 arguments("#id + + #id", "expected a #parameter or a 'literal' at position 6"),
                 arguments("#root.args[0]", "#root is not a parameter"),
                 arguments("id", "expected a #parameter or a 'literal' at position 0, found 'id'"),
-                arguments("#req.requestId == 'x'", "expected '+' or the end"));
+                arguments("#req.requestId == 'x'", "expected '+', '?:' or the end"));
     }
 
     @ParameterizedTest(name = "[{index}] {0}")
