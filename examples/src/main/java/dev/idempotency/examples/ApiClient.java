@@ -2,6 +2,8 @@ package dev.idempotency.examples;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
+import dev.idempotency.signature.RequestSigner;
+import dev.idempotency.signature.SignedRequest;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -10,6 +12,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
@@ -23,7 +26,12 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** A small client of {@link ApiServer} on the JDK's HttpClient; it counts the requests it sends and their statuses. */
+/**
+ * A small client of {@link ApiServer} on the JDK's HttpClient; it counts the requests it sends and their statuses. It
+ * sends each request once: {@code IdempotentHttpClient} is the one that retries. Given a {@link RequestSigner}, it
+ * signs its transfers the way any client can: {@code signer.sign(SignedRequest.of(...))} over the exact bytes it
+ * sends, then the fields it returns as headers.
+ */
 public final class ApiClient {
 
     /** One answer: its status and its JSON body. */
@@ -33,6 +41,7 @@ public final class ApiClient {
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
     private final URI base;
+    private final RequestSigner signer;
     private final HttpClient http = HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(TIMEOUT)
@@ -41,15 +50,32 @@ public final class ApiClient {
     private final Map<Integer, AtomicInteger> statuses = new ConcurrentHashMap<>();
 
     public ApiClient(URI base) {
+        this(base, null);
+    }
+
+    /** A client that signs its transfers with {@code signer}; null signs nothing. */
+    public ApiClient(URI base, RequestSigner signer) {
         this.base = base;
+        this.signer = signer;
     }
 
     /** {@code POST /api/transfer}; a null key sends no {@code Idempotency-Key} header. */
     public Response transfer(String idempotencyKey, TransferRequest request) {
-        HttpRequest.Builder b = post("/api/transfer", request);
+        byte[] body = json(request);
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Content-Type", "application/json");
         if (idempotencyKey != null) {
-            b.header(ApiServer.IDEMPOTENCY_KEY, idempotencyKey);
+            headers.put(ApiServer.IDEMPOTENCY_KEY, idempotencyKey);
         }
+        URI uri = base.resolve("/api/transfer");
+        if (signer != null) {
+            Map<String, List<String>> signed = new LinkedHashMap<>();
+            headers.forEach((name, value) -> signed.put(name, List.of(value)));
+            headers.putAll(signer.sign(SignedRequest.of("POST", uri, signed, body)));
+        }
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(TIMEOUT)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        headers.forEach(b::header);
         return send(b.build());
     }
 
@@ -127,11 +153,15 @@ public final class ApiClient {
     }
 
     private HttpRequest.Builder post(String path, Object body) {
+        return HttpRequest.newBuilder(base.resolve(path))
+                .timeout(TIMEOUT)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(json(body)));
+    }
+
+    private static byte[] json(Object body) {
         try {
-            return HttpRequest.newBuilder(base.resolve(path))
-                    .timeout(TIMEOUT)
-                    .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(ApiServer.JSON.writeValueAsBytes(body)));
+            return ApiServer.JSON.writeValueAsBytes(body);
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException(e);
         }

@@ -1,11 +1,14 @@
 package dev.idempotency.examples;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.idempotency.IdempotencyException;
 import dev.idempotency.IdempotencyInProgressException;
 import dev.idempotency.IdempotencyKeyException;
 import dev.idempotency.IdempotencyKeyReuseException;
 import dev.idempotency.IdempotencyStoreException;
+import dev.idempotency.signature.SignatureException;
+import java.time.Instant;
 
 /** The one place that turns an exception into an HTTP status. */
 final class ExceptionMapper {
@@ -26,6 +29,9 @@ final class ExceptionMapper {
         if (error instanceof IdempotencyStoreException) {
             return 503; // the store is down; the method did not run
         }
+        if (error instanceof SignatureException e) {
+            return e.refusal().httpStatus(); // 401 not accepted as signed, 400 unreadable; the method did not run
+        }
         if (error instanceof IdempotencyException) {
             return 500; // e.g. a misconfigured annotation
         }
@@ -35,8 +41,17 @@ final class ExceptionMapper {
         return 500;
     }
 
-    /** The JSON error body: {@code {"status":409,"error":"IdempotencyInProgressException","message":"..."}}. */
+    /**
+     * The JSON error body: {@code {"status":409,"error":"IdempotencyInProgressException","message":"..."}}; for a
+     * refused signature also the reason a client can act on and the server's time, by which a client refused for its
+     * clock sees how far off it is: {@code {"status":401,"error":"SignatureException","message":"nonce already used:
+     * a replay","reason":"NONCE_REUSED","serverTime":"..."}}.
+     */
     static ErrorBody body(int status, Throwable error) {
+        if (error instanceof SignatureException e) {
+            return new ErrorBody(status, error.getClass().getSimpleName(), e.refusal().message(), e.reason().name(),
+                    e.refusal().serverTime());
+        }
         return new ErrorBody(status, error.getClass().getSimpleName(), message(error));
     }
 
@@ -66,6 +81,11 @@ final class ExceptionMapper {
         return "internal error";
     }
 
-    record ErrorBody(int status, String error, String message) {
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record ErrorBody(int status, String error, String message, String reason, Instant serverTime) {
+
+        ErrorBody(int status, String error, String message) {
+            this(status, error, message, null, null);
+        }
     }
 }

@@ -7,6 +7,9 @@ import dev.idempotency.IdempotencyInProgressException;
 import dev.idempotency.IdempotencyKeyException;
 import dev.idempotency.IdempotencyKeyReuseException;
 import dev.idempotency.IdempotencyStoreException;
+import dev.idempotency.signature.SignatureException;
+import dev.idempotency.signature.Verification;
+import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
 class ExceptionMapperTest {
@@ -34,5 +37,23 @@ class ExceptionMapperTest {
                 .isEqualTo("the key 'k' was used before with a different payload");
         assertThat(ExceptionMapper.body(500, new IllegalStateException("secret detail")).message())
                 .isEqualTo("internal error");
+    }
+
+    @Test
+    void aRefusedSignatureIsAnsweredWithItsStatusReasonAndTheServersTime() throws Exception {
+        Instant now = Instant.parse("2026-01-02T03:04:05Z");
+        SignatureException replay = new SignatureException(new Verification.Refused(
+                Verification.Reason.NONCE_REUSED, "nonce already used: a replay", now));
+        SignatureException unreadable = new SignatureException(new Verification.Refused(
+                Verification.Reason.MALFORMED, "Signature-Input is not a structured field dictionary", now));
+
+        assertThat(ExceptionMapper.status(replay)).isEqualTo(401);
+        assertThat(ExceptionMapper.status(unreadable)).isEqualTo(400);
+        assertThat(ApiServer.JSON.writeValueAsString(ExceptionMapper.body(401, replay))).isEqualTo(
+                "{\"status\":401,\"error\":\"SignatureException\",\"message\":\"nonce already used: a replay\","
+                        + "\"reason\":\"NONCE_REUSED\",\"serverTime\":\"2026-01-02T03:04:05Z\"}");
+        // other errors keep their three fields
+        assertThat(ApiServer.JSON.writeValueAsString(ExceptionMapper.body(409,
+                new IdempotencyInProgressException("busy", "ns", "k")))).doesNotContain("reason", "serverTime");
     }
 }
