@@ -108,6 +108,43 @@ class ServletHookTest {
         }
     }
 
+    @Test
+    void signatureRoutesFromTheSettingsAreVerifiedBeforeTheServlet() throws Exception {
+        AgentInstaller.Installation installation = AgentInstaller.install(inst, new TransformLog(false), true);
+        PayServlet servlet = new PayServlet();
+        byte[] secret = new byte[32];
+        forgetTheFilter();
+        System.setProperty("idempotency.signature.routes", "POST /pay");
+        System.setProperty("idempotency.signature.keys.client-1",
+                "hmac-sha256:" + java.util.Base64.getEncoder().encodeToString(secret));
+        try (Server server = Server.start(servlet, false)) {
+            HttpResponse<String> unsigned = post(server.uri, UUID.randomUUID().toString(), "1");
+            assertThat(unsigned.statusCode()).isEqualTo(401);
+            assertThat(unsigned.body()).contains("MISSING_SIGNATURE");
+            URI uri = server.uri.resolve("/pay");
+            String key = UUID.randomUUID().toString();
+            java.util.Map<String, String> signature = dev.idempotency.signature.HttpMessageSigner.builder(
+                    dev.idempotency.signature.SigningKey.hmacSha256("client-1", secret)).build()
+                    .sign(dev.idempotency.signature.SignedRequest.of("POST", uri,
+                            java.util.Map.of("Idempotency-Key", java.util.List.of(key)), "2".getBytes()));
+            HttpRequest.Builder signed = HttpRequest.newBuilder(uri).header("Idempotency-Key", key)
+                    .POST(HttpRequest.BodyPublishers.ofString("2"));
+            signature.forEach(signed::header);
+            HttpResponse<String> accepted = http.send(signed.build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(200);
+            assertThat(accepted.body()).isEqualTo("paid 2 #1");
+            HttpResponse<String> captured = http.send(signed.build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(captured.statusCode()).isEqualTo(401);
+            assertThat(captured.body()).contains("NONCE_REUSED");
+            assertThat(servlet.payments.runs).as("only the signed request ran").hasValue(1);
+        } finally {
+            System.clearProperty("idempotency.signature.routes");
+            System.clearProperty("idempotency.signature.keys.client-1");
+            forgetTheFilter();
+            installation.close();
+        }
+    }
+
     /** The hook makes its filter once per JVM (per servlet API), at the first request. */
     private static void forgetTheFilter() throws ReflectiveOperationException {
         java.lang.reflect.Field filter = Class.forName("dev.idempotency.servlet.agent.ServletHook")
