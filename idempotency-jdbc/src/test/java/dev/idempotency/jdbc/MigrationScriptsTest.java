@@ -23,7 +23,7 @@ class MigrationScriptsTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"postgresql, postgresql", "mariadb, mariadb", "mysql, mariadb", "h2, h2"})
+    @CsvSource({"postgresql, postgresql", "mariadb, mariadb", "h2, h2"})
     void eachScriptIsTheStoresDdlWithTheDefaultNames(String vendor, String template) throws IOException {
         String expected = resource("dev/idempotency/jdbc/schema/" + template + ".sql")
                 .replace("${table}", JdbcStore.DEFAULT_TABLE).replace("${table_name}", JdbcStore.DEFAULT_TABLE)
