@@ -57,6 +57,11 @@ import java.util.Objects;
  * {@code Idempotent-Replayed: true}, without reaching the application. See the README's "Route mode" for the
  * statuses and what is and is not recorded. {@code new IdempotencyFilter()} reads the settings as every other setting
  * is read ({@link Idempotency#setting}); {@link #builder()} sets them in code.
+ *
+ * <p><b>Signature routes</b> ({@code idempotency.signature.routes}, or {@link Builder#signatures}) must carry a
+ * signed request (RFC 9421, or the legacy scheme when enabled): the filter verifies it before the application and
+ * route mode see it, its nonce claimed in the runtime's store, and answers a refusal with 401 (400 for an unreadable
+ * header) and a problem document giving the reason and the server's time.
  */
 public final class IdempotencyFilter implements Filter {
 
