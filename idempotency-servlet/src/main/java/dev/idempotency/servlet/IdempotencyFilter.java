@@ -116,7 +116,7 @@ public final class IdempotencyFilter implements Filter {
         IdempotencyRuntime runtime = b.runtime;
         SignatureVerifier verifier = b.verifier;
         if (verifier == null && !b.signatureRoutes.isEmpty()) {
-            verifier = b.signatureSettings(() -> runtime != null ? runtime : Idempotency.runtime());
+            verifier = b.verifierFromSettings(() -> runtime != null ? runtime : Idempotency.runtime());
         }
         this.signatures = b.signatureRoutes.isEmpty() ? null : new SignatureGate(b.signatureRoutes, verifier);
     }
@@ -196,7 +196,7 @@ public final class IdempotencyFilter implements Filter {
         }
 
         /** The verifier of the settings {@code idempotency.signature.*}, remembering nonces in the store. */
-        private SignatureVerifier signatureSettings(java.util.function.Supplier<IdempotencyRuntime> runtime) {
+        private SignatureVerifier verifierFromSettings(java.util.function.Supplier<IdempotencyRuntime> runtime) {
             if (signatureSettings.keySet().stream().noneMatch(n -> n.startsWith(SIGNATURE_PREFIX + "keys."))) {
                 throw new IdempotencyConfigurationException(SIGNATURE_ROUTES + " names routes, but no key is set:"
                         + " set " + SIGNATURE_PREFIX + "keys.<keyid>=hmac-sha256:<base64 secret> (or ed25519:<base64"

@@ -8,11 +8,13 @@ import dev.idempotency.IdempotencyInProgressException;
 import dev.idempotency.IdempotencyKeyException;
 import dev.idempotency.IdempotencyKeyReuseException;
 import dev.idempotency.IdempotencyStoreException;
+import jakarta.servlet.http.HttpServletResponse;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Collections;
 import java.util.IdentityHashMap;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -90,6 +92,11 @@ enum Refusal {
     }
 
     static byte[] body(String title, int status, String detail, String namespace) {
+        return body(title, status, detail, namespace, Map.of());
+    }
+
+    /** The problem document with more members after the standard ones (e.g. a signature refusal's reason). */
+    static byte[] body(String title, int status, String detail, String namespace, Map<String, String> more) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(512);
         try (JsonGenerator json = JSON.createGenerator(out)) {
             json.writeStartObject();
@@ -100,10 +107,25 @@ enum Refusal {
             if (namespace != null) {
                 json.writeStringField("namespace", namespace);
             }
+            for (Map.Entry<String, String> member : more.entrySet()) {
+                json.writeStringField(member.getKey(), member.getValue());
+            }
             json.writeEndObject();
         } catch (IOException e) {
             throw new UncheckedIOException(e); // a byte array does not fail
         }
         return out.toByteArray();
+    }
+
+    /**
+     * Answers with a problem document a request that the application has not seen (its response untouched): the
+     * filter's own refusals before the chain, a body too large, a signature refused.
+     */
+    static void send(HttpServletResponse response, int status, byte[] problem) throws IOException {
+        response.resetBuffer();
+        response.setStatus(status);
+        response.setContentType(CONTENT_TYPE);
+        response.setContentLength(problem.length);
+        response.getOutputStream().write(problem);
     }
 }

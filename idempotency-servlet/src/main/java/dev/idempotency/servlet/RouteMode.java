@@ -206,13 +206,8 @@ final class RouteMode {
     }
 
     static void tooLarge(Route route, HttpServletResponse response) throws IOException {
-        byte[] problem = Refusal.TOO_LARGE.body(route.namespace());
-        response.resetBuffer();
-        response.setStatus(Refusal.TOO_LARGE.status);
-        response.setContentType(Refusal.CONTENT_TYPE);
-        response.setContentLength(problem.length);
         response.setHeader("Connection", "close"); // the rest of the body is not read
-        response.getOutputStream().write(problem);
+        Refusal.send(response, Refusal.TOO_LARGE.status, Refusal.TOO_LARGE.body(route.namespace()));
     }
 
     /** Method, path, query and body, each with its length, so that no two requests share one. */

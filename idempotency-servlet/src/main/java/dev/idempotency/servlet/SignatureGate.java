@@ -1,19 +1,16 @@
 package dev.idempotency.servlet;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import dev.idempotency.signature.SignatureVerifier;
 import dev.idempotency.signature.SignedRequest;
 import dev.idempotency.signature.Verification;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
-import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The routes whose requests must be signed, and the verifier that checks them before the application (and route
@@ -21,8 +18,6 @@ import java.util.List;
  * document saying why and the server's time, and nothing runs.
  */
 final class SignatureGate {
-
-    private static final JsonFactory JSON = JsonFactory.builder().enable(JsonWriteFeature.ESCAPE_NON_ASCII).build();
 
     final List<Route> routes;
     final SignatureVerifier verifier;
@@ -47,25 +42,14 @@ final class SignatureGate {
     }
 
     private static void refuse(Verification.Refused refused, HttpServletResponse response) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(512);
-        try (JsonGenerator json = JSON.createGenerator(out)) {
-            json.writeStartObject();
-            json.writeStringField("type", "about:blank");
-            json.writeStringField("title", refused.httpStatus() == 400 ? "Bad Request" : "Unauthorized");
-            json.writeNumberField("status", refused.httpStatus());
-            json.writeStringField("detail", refused.message());
-            json.writeStringField("reason", refused.reason().name());
-            if (refused.serverTime() != null) {
-                json.writeStringField("serverTime", refused.serverTime().toString());
-            }
-            json.writeEndObject();
+        Map<String, String> more = new LinkedHashMap<>();
+        more.put("reason", refused.reason().name());
+        if (refused.serverTime() != null) {
+            more.put("serverTime", refused.serverTime().toString());
         }
-        byte[] body = out.toByteArray();
-        response.resetBuffer();
-        response.setStatus(refused.httpStatus());
-        response.setContentType(Refusal.CONTENT_TYPE);
-        response.setContentLength(body.length);
-        response.getOutputStream().write(body);
+        int status = refused.httpStatus();
+        Refusal.send(response, status, Refusal.body(status == 400 ? "Bad Request" : "Unauthorized", status,
+                refused.message(), null, more));
     }
 
     /**
@@ -91,11 +75,7 @@ final class SignatureGate {
 
         @Override
         public List<String> headerValues(String name) {
-            List<String> values = new ArrayList<>();
-            for (String value : Collections.list(request.getHeaders(name))) {
-                values.add(value);
-            }
-            return values;
+            return Collections.list(request.getHeaders(name));
         }
     }
 }
