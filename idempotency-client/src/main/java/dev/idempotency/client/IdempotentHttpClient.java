@@ -3,6 +3,7 @@ package dev.idempotency.client;
 import dev.idempotency.IdempotencyKeys;
 import dev.idempotency.signature.RequestSigner;
 import dev.idempotency.signature.SignedRequest;
+import dev.idempotency.support.FieldNames;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -337,8 +338,7 @@ public final class IdempotentHttpClient {
 
         /** The header the key travels in; default {@code Idempotency-Key}. */
         public Builder header(String header) {
-            if (header == null || header.isBlank() || !header.chars().allMatch(c -> c > 0x20 && c < 0x7F
-                    && "()<>@,;:\\\"/[]?={}".indexOf(c) < 0)) {
+            if (!FieldNames.isToken(header)) {
                 throw new IllegalArgumentException("not a header name: " + header);
             }
             this.header = header;

@@ -2,6 +2,7 @@ package dev.idempotency.internal;
 
 import dev.idempotency.bridge.MethodNames;
 import dev.idempotency.IdempotencyConfigurationException;
+import dev.idempotency.support.FieldNames;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
@@ -307,7 +308,7 @@ final class ExpressionCompiler {
                 throw error("#headers[' at position " + start + " is not closed with ']");
             }
             String header = source.substring(nameStart, nameEnd);
-            if (header.isEmpty() || !header.chars().allMatch(c -> c > 0x20 && c < 0x7F && "()<>@,;:\\\"/[]?={}".indexOf(c) < 0)) {
+            if (!FieldNames.isToken(header)) {
                 throw error("'" + header + "' is not a header name (letters, digits and !#$%&'*+-.^_`|~)");
             }
             pos = nameEnd + 2;

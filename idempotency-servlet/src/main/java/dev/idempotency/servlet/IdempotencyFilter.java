@@ -7,6 +7,7 @@ import dev.idempotency.core.Idempotency;
 import dev.idempotency.core.IdempotencyRuntime;
 import dev.idempotency.signature.SignatureVerifier;
 import dev.idempotency.spi.Options;
+import dev.idempotency.support.FieldNames;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -257,7 +258,7 @@ public final class IdempotencyFilter implements Filter {
 
     private static String parseHeader(String name, String value) {
         String v = value == null ? "" : value.trim();
-        if (v.isEmpty() || !v.chars().allMatch(c -> c > 0x20 && c < 0x7F && "()<>@,;:\\\"/[]?={}".indexOf(c) < 0)) {
+        if (!FieldNames.isToken(v)) {
             throw new IllegalArgumentException(name + " must be a header name such as " + DEFAULT_HEADER
                     + ", but was " + (value == null ? "null" : "'" + value + "'"));
         }

@@ -2,6 +2,7 @@ package dev.idempotency.signature;
 
 import dev.idempotency.signature.internal.Crypto;
 import dev.idempotency.signature.internal.FlatJson;
+import dev.idempotency.support.FieldNames;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -255,8 +256,7 @@ public final class LegacyScheme {
         }
 
         private static String headerName(String name, String setting) {
-            if (name == null || name.isEmpty() || !name.chars().allMatch(c -> c > 0x20 && c < 0x7F
-                    && "()<>@,;:\\\"/[]?={}".indexOf(c) < 0)) {
+            if (!FieldNames.isToken(name)) {
                 throw new IllegalArgumentException(setting + " must be a header name, but was " + name);
             }
             return name;
