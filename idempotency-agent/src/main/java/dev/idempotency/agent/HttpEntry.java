@@ -75,11 +75,11 @@ public final class HttpEntry {
     private static synchronized MethodHandle hookFor(Class<?> httpServlet) throws Exception {
         ClassLoader apiLoader = httpServlet.getClassLoader();
         Class<?> hook;
-        if (sees(ClassLoader.getSystemClassLoader(), httpServlet)) {
+        if (Weaver.LoaderCheck.sameClass(ClassLoader.getSystemClassLoader(), httpServlet)) {
             // the servlet API is on the class path with the agent (an application that embeds its container)
             hook = Class.forName(HOOK, true, ClassLoader.getSystemClassLoader());
         } else {
-            if (apiLoader == null || !sees(apiLoader, HttpEntry.class)) {
+            if (apiLoader == null || !Weaver.LoaderCheck.sameClass(apiLoader, HttpEntry.class)) {
                 throw new IllegalStateException("the servlet API's class loader " + loaderName(apiLoader)
                         + " does not delegate to the system class loader");
             }
@@ -97,14 +97,6 @@ public final class HttpEntry {
                 MethodType.methodType(boolean.class, Object.class, Object.class, Object.class));
     }
 
-    /** Whether the loader finds the very class given (and not another copy, or none). */
-    private static boolean sees(ClassLoader loader, Class<?> type) {
-        try {
-            return Class.forName(type.getName(), false, loader) == type;
-        } catch (ClassNotFoundException | LinkageError e) {
-            return false;
-        }
-    }
 
     /**
      * Defines the servlet module's classes in the loader, supertypes first: a class whose supertype the loader had

@@ -169,7 +169,8 @@ final class Weaver {
             return answer;
         }
 
-        private static boolean sameClass(ClassLoader loader, Class<?> type) {
+        /** Whether the loader finds the very class given (not another copy of it, nor none). */
+        static boolean sameClass(ClassLoader loader, Class<?> type) {
             try {
                 return Class.forName(type.getName(), false, loader) == type;
             } catch (ClassNotFoundException | LinkageError e) {
