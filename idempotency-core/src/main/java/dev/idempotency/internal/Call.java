@@ -79,6 +79,11 @@ public final class Call extends dev.idempotency.bridge.Invocation {
     }
 
     private Object replayed() throws Throwable {
+        return replay(engine, plan, key, replay);
+    }
+
+    /** A replay's answer: the stored result, decoded as the method's declared type; or the remembered exception, thrown. */
+    static Object replay(IdempotencyEngine engine, MethodPlan plan, String key, Outcome replay) throws Throwable {
         switch (replay.kind()) {
             case VALUE -> {
                 if (replay.isLive()) {
@@ -89,7 +94,7 @@ public final class Call extends dev.idempotency.bridge.Invocation {
                 try {
                     value = plan.codec.decode(replay.body());
                 } catch (Exception e) {
-                    throw undecodable("as " + plan.codec.describeType(), e);
+                    throw undecodable(engine, plan, key, "as " + plan.codec.describeType(), e);
                 }
                 return plan.codec.isAsync() ? CompletableFuture.completedFuture(value) : value;
             }
@@ -99,7 +104,7 @@ public final class Call extends dev.idempotency.bridge.Invocation {
                     remembered = ResultCodec.decodeException(replay.type(), replay.body(), plan.remember,
                             plan.context.getClassLoader());
                 } catch (Exception e) {
-                    throw undecodable("as a remembered exception " + replay.type(), e);
+                    throw undecodable(engine, plan, key, "as a remembered exception " + replay.type(), e);
                 }
                 if (plan.codec.isAsync()) {
                     return CompletableFuture.failedFuture(remembered);
@@ -112,7 +117,8 @@ public final class Call extends dev.idempotency.bridge.Invocation {
         }
     }
 
-    private IdempotencyStoreException undecodable(String as, Exception e) {
+    private static IdempotencyStoreException undecodable(IdempotencyEngine engine, MethodPlan plan, String key,
+                                                         String as, Exception e) {
         IdempotencyStoreException error = new IdempotencyStoreException("the stored record for key '" + key
                 + "' (namespace " + plan.namespace + ") does not decode " + as + " for " + plan.description
                 + ": " + e.getMessage() + "; the record is foreign or tampered with, and the method did not run",

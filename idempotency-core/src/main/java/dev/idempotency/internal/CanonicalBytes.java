@@ -47,6 +47,8 @@ final class CanonicalBytes {
 
     private byte[] bytes = new byte[256];
     private int size;
+    /** Where {@link #sameAs} copies a string's bytes to compare them with these. */
+    private byte[] scratch;
 
     byte[] buffer() {
         return bytes;
@@ -54,6 +56,19 @@ final class CanonicalBytes {
 
     int size() {
         return size;
+    }
+
+    /**
+     * Whether these bytes are the low bytes of the chars of {@code latin1}, a string of exactly {@link #size} chars
+     * each below 256: a vectorised copy and compare, no allocation once the scratch buffer is grown.
+     */
+    @SuppressWarnings("deprecation") // String.getBytes(int, int, byte[], int) keeps the low byte of each char: exact here
+    boolean sameAs(String latin1) {
+        if (scratch == null || scratch.length < size) {
+            scratch = new byte[Math.max(size, 256)];
+        }
+        latin1.getBytes(0, size, scratch, 0);
+        return Arrays.equals(bytes, 0, size, scratch, 0, size);
     }
 
     /** Empties the buffer and starts a fingerprint: {@code prefix} (see {@link Fingerprints}), then the version. */

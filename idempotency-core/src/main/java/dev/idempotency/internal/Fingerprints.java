@@ -75,6 +75,33 @@ public final class Fingerprints {
         return finish(canonical, inProcess);
     }
 
+    /**
+     * Whether {@code stored} is the fingerprint {@link #of(Object, boolean) of(value, true)} gives, compared without
+     * building that string when the payload is small (an in-process replay then allocates nothing for its check).
+     */
+    static boolean matches(Object value, String stored) {
+        CanonicalBytes canonical = BUFFERS.get().reset((byte) '~');
+        canonical.write(value);
+        return matches(canonical, stored);
+    }
+
+    /** {@link #matches(Object, String)} for a multi-term expression's values. */
+    static boolean matchesTerms(Object[] terms, String stored) {
+        CanonicalBytes canonical = BUFFERS.get().reset((byte) '~');
+        canonical.writeTerms(terms);
+        return matches(canonical, stored);
+    }
+
+    private static boolean matches(CanonicalBytes canonical, String stored) {
+        int size = canonical.size();
+        if (size > RAW_LIMIT + 1) {
+            return finish(canonical, true).equals(stored);
+        }
+        // A raw fingerprint is the bytes as Latin-1, one char per byte: equal strings have equal low bytes, and a
+        // stored raw fingerprint has no other (it was made from bytes; a hashed one is base64, and shorter).
+        return stored.length() == size && stored.charAt(0) == '~' && canonical.sameAs(stored);
+    }
+
     private static String finish(CanonicalBytes canonical, boolean inProcess) {
         if (inProcess && canonical.size() <= RAW_LIMIT + 1) {
             return new String(canonical.buffer(), 0, canonical.size(), StandardCharsets.ISO_8859_1);

@@ -57,6 +57,8 @@ public final class IdempotencyEngine implements AutoCloseable {
             new java.util.concurrent.ConcurrentHashMap<>();
     private final boolean failOpen;
     private final boolean inProcessStore;
+    /** The store when it is the in-memory one, whose completed records a replay may read before claiming. */
+    private final dev.idempotency.memory.MemoryStore memory;
     private final java.util.concurrent.atomic.AtomicLong lastFailOpenWarning = new java.util.concurrent.atomic.AtomicLong(Long.MIN_VALUE);
 
     IdempotencyEngine(IdempotencyConfig config) {
@@ -71,6 +73,7 @@ public final class IdempotencyEngine implements AutoCloseable {
         this.listeners = config.listeners().toArray(new IdempotencyListener[0]);
         this.failOpen = config.failOpen();
         this.inProcessStore = store.inProcess();
+        this.memory = store instanceof dev.idempotency.memory.MemoryStore m ? m : null;
         this.keeper = new LeaseKeeper(store, ticker, new LeaseKeeper.Events() {
             @Override
             public void leaseLost(LeaseKeeper.Hold hold) {
@@ -127,7 +130,18 @@ public final class IdempotencyEngine implements AutoCloseable {
 
     /** Runs one call of an {@code @Idempotent} method. */
     public Object execute(MethodPlan plan, Object[] args, Proceed body) throws Throwable {
-        Call call = begin(plan, args);
+        if (memory != null && plan.failure == null) {
+            String key = plan.key(args);
+            StoredRecord done = completedLocally(plan, key, args);
+            if (done != null) {
+                return Call.replay(this, plan, key, done.outcome());
+            }
+            return run(begin(plan, key, plan.fingerprint(args, key, true)), body);
+        }
+        return run(begin(plan, args), body);
+    }
+
+    private static Object run(Call call, Proceed body) throws Throwable {
         if (call.isReplay()) {
             return call.replay();
         }
@@ -151,7 +165,32 @@ public final class IdempotencyEngine implements AutoCloseable {
             throw plan.failure;
         }
         String key = plan.key(args);
+        if (memory != null) {
+            StoredRecord done = completedLocally(plan, key, args);
+            if (done != null) {
+                inFlight.increment(); // the returned call ends it
+                return new Call(this, plan, key, done.outcome());
+            }
+        }
         return begin(plan, key, plan.fingerprint(args, key, inProcessStore));
+    }
+
+    /**
+     * The in-memory store's completed record of the key, found before anything a claim needs is made (an owner token,
+     * the fingerprint as a string): a replay then costs a lookup and a comparison. Refuses a reused key as a claim
+     * would; null when the key must be claimed.
+     */
+    private StoredRecord completedLocally(MethodPlan plan, String key, Object[] args) {
+        StoredRecord done = memory.completed(plan.namespace, key);
+        if (done == null) {
+            return null;
+        }
+        if (!plan.fingerprintMatches(args, key, done.fingerprint())) {
+            throw keyReuse(plan, key);
+        }
+        emit(IdempotencyEvent.Type.REPLAYED, plan, key, null);
+        dev.idempotency.core.CurrentRequest.markReplayed();
+        return done;
     }
 
     /**

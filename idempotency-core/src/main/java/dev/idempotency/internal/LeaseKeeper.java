@@ -9,8 +9,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongSupplier;
 
@@ -44,7 +44,8 @@ final class LeaseKeeper implements AutoCloseable {
         boolean confirmedAt(long now) {
             return now - (renewAt - renewEvery) < lease.toNanos() / 2;
         }
-        final AtomicBoolean renewing = new AtomicBoolean();
+        /** 1 while a renewal of this claim runs (one at a time); a field, not an object per call. */
+        volatile int renewing;
         volatile long renewStarted;
         volatile boolean slowReported;
         /**
@@ -69,6 +70,9 @@ final class LeaseKeeper implements AutoCloseable {
 
         void renewFailed(Hold hold, RuntimeException error);
     }
+
+    private static final AtomicIntegerFieldUpdater<Hold> RENEWING =
+            AtomicIntegerFieldUpdater.newUpdater(Hold.class, "renewing");
 
     private final IdempotencyStore store;
     private final LongSupplier ticker;
@@ -159,7 +163,7 @@ final class LeaseKeeper implements AutoCloseable {
             if (now - hold.renewAt < 0) {
                 continue;
             }
-            if (!hold.renewing.compareAndSet(false, true)) {
+            if (!RENEWING.compareAndSet(hold, 0, 1)) {
                 if (!hold.slowReported && now - hold.renewStarted > hold.renewEvery) {
                     hold.slowReported = true;
                     events.renewFailed(hold, new IdempotencyStoreException("renewing the lease of key '" + hold.key
@@ -174,7 +178,7 @@ final class LeaseKeeper implements AutoCloseable {
             try {
                 renewals.execute(() -> renew(hold, now));
             } catch (RejectedExecutionException e) {
-                hold.renewing.set(false); // closed meanwhile
+                hold.renewing = 0; // closed meanwhile
             }
         }
     }
@@ -200,7 +204,7 @@ final class LeaseKeeper implements AutoCloseable {
                 events.leaseLost(hold);
             }
         } finally {
-            hold.renewing.set(false);
+            hold.renewing = 0;
         }
     }
 

@@ -280,22 +280,37 @@ public final class MethodPlan {
 
     /** @param inProcess whether the store keeps records in this JVM (see {@link Fingerprints#of(Object, boolean)}) */
     String fingerprint(Object[] args, String key, boolean inProcess) {
+        return (String) fingerprinted(args, key, inProcess, null);
+    }
+
+    /**
+     * Whether the call's payload has the fingerprint {@code stored}, as {@link #fingerprint fingerprint(args, key,
+     * true)} would give it for an in-process store, without building it when the payload is small. Fails as that does.
+     */
+    boolean fingerprintMatches(Object[] args, String key, String stored) {
+        return (Boolean) fingerprinted(args, key, true, stored);
+    }
+
+    /** The fingerprint, or with {@code stored} given, whether it equals that. */
+    private Object fingerprinted(Object[] args, String key, boolean inProcess, String stored) {
         if (fingerprintNone) {
-            return Fingerprints.NONE;
+            return stored == null ? Fingerprints.NONE : (Object) Fingerprints.NONE.equals(stored);
         }
         try {
             if (fingerprint == null) {
-                return Fingerprints.of(args, inProcess);
+                return stored == null ? Fingerprints.of(args, inProcess) : (Object) Fingerprints.matches(args, stored);
             }
             Expression.Term[] terms = fingerprint.terms;
             if (terms.length == 1) {
-                return Fingerprints.of(evaluateFingerprint(terms[0], args, key), inProcess);
+                Object value = evaluateFingerprint(terms[0], args, key);
+                return stored == null ? Fingerprints.of(value, inProcess) : (Object) Fingerprints.matches(value, stored);
             }
             Object[] values = new Object[terms.length];
             for (int i = 0; i < terms.length; i++) {
                 values[i] = evaluateFingerprint(terms[i], args, key);
             }
-            return Fingerprints.ofTerms(values, inProcess);
+            return stored == null ? Fingerprints.ofTerms(values, inProcess)
+                    : (Object) Fingerprints.matchesTerms(values, stored);
         } catch (UnreadablePayloadException e) {
             throw new IdempotencyConfigurationException("@Idempotent on " + description + ": cannot fingerprint the"
                     + " payload (" + payloadText() + "): " + e.getMessage() + ", so it would agree with every other"

@@ -8,7 +8,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * random UUID per call, and as unique: two processes share a prefix with chance 2^-64.
  */
 final class OwnerTokens {
-    private final String prefix;
+    private final byte[] prefix;
     private final AtomicLong counter = new AtomicLong();
 
     OwnerTokens() {
@@ -18,10 +18,21 @@ final class OwnerTokens {
         for (byte b : bytes) {
             sb.append(Character.forDigit((b >> 4) & 0xF, 16)).append(Character.forDigit(b & 0xF, 16));
         }
-        this.prefix = sb.append('-').toString();
+        this.prefix = sb.append('-').toString().getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
     }
 
+    /** The prefix, then the counter in base 36: one string built from one array. */
     String next() {
-        return prefix.concat(Long.toString(counter.incrementAndGet(), 36));
+        long n = counter.incrementAndGet();
+        int digits = 1;
+        for (long rest = n / 36; rest > 0; rest /= 36) {
+            digits++;
+        }
+        byte[] token = java.util.Arrays.copyOf(prefix, prefix.length + digits);
+        for (int i = token.length - 1; i >= prefix.length; i--) {
+            token[i] = (byte) Character.forDigit((int) (n % 36), 36);
+            n /= 36;
+        }
+        return new String(token, java.nio.charset.StandardCharsets.ISO_8859_1);
     }
 }

@@ -13,7 +13,8 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentMap;
 
 /**
- * The in-process store: bounded, expiring, atomic per key (Caffeine's {@code compute}).
+ * The in-process store: bounded, expiring, atomic per key (Caffeine's {@code putIfAbsent}, and compare-and-set
+ * replacement of a record by the owner that holds it).
  *
  * <p>It protects one JVM only, and its bound is a real limit: when more than {@code maxEntries} records are live,
  * the least valuable ones are evicted early, and a key evicted before its ttl can run again. Size it for the
@@ -23,6 +24,8 @@ public final class MemoryStore implements IdempotencyStore {
 
     public static final long DEFAULT_MAX_ENTRIES = 100_000;
     private static final long TAKEOVER_GRACE_MILLIS = 60_000;
+    /** The most slots reserved up front (a store with a larger bound grows its table past this as it fills). */
+    private static final long MAX_INITIAL_CAPACITY = 1 << 20;
 
     private final Clock clock;
     private final long maxEntries;
@@ -40,6 +43,8 @@ public final class MemoryStore implements IdempotencyStore {
         }
         this.maxEntries = maxEntries;
         this.cache = Caffeine.newBuilder()
+                // a table sized for the bound up front: a store filling towards it never stops to rehash
+                .initialCapacity((int) Math.min(maxEntries, MAX_INITIAL_CAPACITY))
                 .maximumSize(maxEntries)
                 .ticker(() -> clock.millis() * 1_000_000L)
                 .expireAfter(new EntryExpiry())
@@ -52,10 +57,29 @@ public final class MemoryStore implements IdempotencyStore {
     private record Key(String namespace, String key) {
     }
 
-    /** An immutable record with its absolute expiry in clock milliseconds. */
-    private record Entry(StoredRecord record, long expiresAt) {
+    /**
+     * An immutable record with its absolute expiry in clock milliseconds. A completed entry carries the answer a
+     * claim gives for it, made once, so a replay allocates nothing here.
+     */
+    private static final class Entry {
+        final StoredRecord record;
+        final long expiresAt;
+        final ClaimResult found;
+        /** Set by the claim that wrote this entry, before the entry is published: it replaced an expired claim. */
+        boolean takeover;
+
+        Entry(StoredRecord record, long expiresAt) {
+            this.record = record;
+            this.expiresAt = expiresAt;
+            this.found = record.isCompleted() ? ClaimResult.found(record) : null;
+        }
+
         boolean liveAt(long now) {
             return expiresAt > now;
+        }
+
+        ClaimResult found() {
+            return found != null ? found : ClaimResult.found(record);
         }
     }
 
@@ -80,65 +104,87 @@ public final class MemoryStore implements IdempotencyStore {
 
     @Override
     public ClaimResult claim(String namespace, String key, String owner, String fingerprint, Duration lease) {
-        Key k0 = new Key(namespace, key);
+        Key k = new Key(namespace, key);
+        long now = clock.millis();
         // A completed record does not change until it expires: answer a replay without taking the entry's lock.
-        Entry existing = map.get(k0);
-        if (existing != null && existing.record.isCompleted() && existing.liveAt(clock.millis())) {
-            return ClaimResult.found(existing.record);
+        Entry existing = map.get(k);
+        if (existing == null) {
+            Entry mine = new Entry(StoredRecord.inProgress(owner, fingerprint), now + lease.toMillis());
+            existing = map.putIfAbsent(k, mine); // a record expired in the map counts as absent
+            if (existing == null) {
+                return ClaimResult.CLAIMED;
+            }
         }
-        ClaimResult[] result = new ClaimResult[1];
-        map.compute(k0, (k, old) -> {
-            long now = clock.millis();
-            if (old != null && old.liveAt(now)) {
-                result[0] = ClaimResult.found(old.record);
+        if (existing.liveAt(now)) {
+            return existing.found();
+        }
+        // an expired claim (kept a little past its lease so that this can be told) or a record expiring now
+        Entry mine = new Entry(StoredRecord.inProgress(owner, fingerprint), 0);
+        Entry after = map.compute(k, (ignored, old) -> {
+            long at = clock.millis();
+            if (old != null && old.liveAt(at)) {
                 return old;
             }
-            boolean takeover = old != null && !old.record.isCompleted();
-            result[0] = ClaimResult.claimed(takeover);
-            return new Entry(StoredRecord.inProgress(owner, fingerprint), now + lease.toMillis());
+            Entry claim = new Entry(mine.record, at + lease.toMillis());
+            claim.takeover = old != null && !old.record.isCompleted();
+            return claim;
         });
-        return result[0];
+        return after.record == mine.record ? ClaimResult.claimed(after.takeover) : after.found();
+    }
+
+    /**
+     * The live completed record of the key, or {@code null} (none, in progress, or expired): one lock-free lookup,
+     * for a caller that wants to answer a replay before it makes anything a claim would need.
+     */
+    public StoredRecord completed(String namespace, String key) {
+        Entry existing = map.get(new Key(namespace, key));
+        return existing != null && existing.found != null && existing.liveAt(clock.millis()) ? existing.record : null;
     }
 
     @Override
     public boolean complete(String namespace, String key, String owner, Outcome outcome, Duration ttl) {
-        boolean[] done = new boolean[1];
-        map.computeIfPresent(new Key(namespace, key), (k, old) -> {
+        Key k = new Key(namespace, key);
+        while (true) {
+            Entry old = map.get(k);
             long now = clock.millis();
-            if (!ownedBy(old, owner, now)) {
-                return old;
+            if (old == null || !ownedBy(old, owner, now)) {
+                return false;
             }
-            done[0] = true;
-            return new Entry(StoredRecord.completed(old.record.fingerprint(), outcome), now + ttl.toMillis());
-        });
-        return done[0];
+            // a compare-and-set on the entry: it fails only if the entry changed meanwhile (renewed, taken over)
+            if (map.replace(k, old, new Entry(StoredRecord.completed(old.record.fingerprint(), outcome),
+                    now + ttl.toMillis()))) {
+                return true;
+            }
+        }
     }
 
     @Override
     public boolean release(String namespace, String key, String owner) {
-        boolean[] done = new boolean[1];
-        map.computeIfPresent(new Key(namespace, key), (k, old) -> {
-            if (!ownedBy(old, owner, clock.millis())) {
-                return old;
+        Key k = new Key(namespace, key);
+        while (true) {
+            Entry old = map.get(k);
+            if (old == null || !ownedBy(old, owner, clock.millis())) {
+                return false;
             }
-            done[0] = true;
-            return null;
-        });
-        return done[0];
+            if (map.remove(k, old)) {
+                return true;
+            }
+        }
     }
 
     @Override
     public boolean renew(String namespace, String key, String owner, Duration lease) {
-        boolean[] done = new boolean[1];
-        map.computeIfPresent(new Key(namespace, key), (k, old) -> {
+        Key k = new Key(namespace, key);
+        while (true) {
+            Entry old = map.get(k);
             long now = clock.millis();
-            if (!ownedBy(old, owner, now)) {
-                return old;
+            if (old == null || !ownedBy(old, owner, now)) {
+                return false;
             }
-            done[0] = true;
-            return new Entry(old.record, now + lease.toMillis());
-        });
-        return done[0];
+            if (map.replace(k, old, new Entry(old.record, now + lease.toMillis()))) {
+                return true;
+            }
+        }
     }
 
     @Override
