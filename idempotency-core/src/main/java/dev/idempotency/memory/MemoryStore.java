@@ -10,27 +10,39 @@ import dev.idempotency.spi.StoredRecord;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
 /**
- * The in-process store: bounded, expiring, atomic per key (Caffeine's {@code putIfAbsent}, and compare-and-set
- * replacement of a record by the owner that holds it).
+ * The in-process store: bounded, expiring, atomic per key.
  *
- * <p>It protects one JVM only, and its bound is a real limit: when more than {@code maxEntries} records are live,
- * the least valuable ones are evicted early, and a key evicted before its ttl can run again. Size it for the
+ * <p>Completed records live in a Caffeine cache with a per-record expiry; claims in progress live beside it in a plain
+ * concurrent map, as many as there are calls running. A first execution so writes the bounded cache once, when it
+ * completes, and a replay reads it without a lock. A claim and its completion are atomic per key: a claim is written
+ * only where no live record is, and gives way to a record completed while it was being written; completing moves the
+ * claim's record into the cache under the claim's own lock, so no claim of the key can be written in between.
+ *
+ * <p>It protects one JVM only, and its bound is a real limit: when more than {@code maxEntries} completed records are
+ * live, the least valuable ones are evicted early, and a key evicted before its ttl can run again. Size it for the
  * number of calls per ttl, or use a shared store.
  */
 public final class MemoryStore implements IdempotencyStore {
 
     public static final long DEFAULT_MAX_ENTRIES = 100_000;
+    /** How long an expired claim is kept, so that a takeover can be told from a fresh claim. */
     private static final long TAKEOVER_GRACE_MILLIS = 60_000;
     /** The most slots reserved up front (a store with a larger bound grows its table past this as it fills). */
     private static final long MAX_INITIAL_CAPACITY = 1 << 20;
+    /** Claims written between two sweeps of claims expired for longer than the grace. */
+    private static final int SWEEP_EVERY = 4096;
 
     private final Clock clock;
     private final long maxEntries;
-    private final Cache<Key, Entry> cache;
-    private final ConcurrentMap<Key, Entry> map;
+    private final Cache<Key, Done> cache;
+    private final ConcurrentMap<Key, Done> done;
+    private final ConcurrentHashMap<Key, Claim> claims = new ConcurrentHashMap<>();
+    /** Counts claims towards the next sweep; racy on purpose (a sweep a little early or late does not matter). */
+    private int claimsSinceSweep;
 
     public MemoryStore() {
         this(Clock.systemUTC(), DEFAULT_MAX_ENTRIES);
@@ -47,57 +59,67 @@ public final class MemoryStore implements IdempotencyStore {
                 .initialCapacity((int) Math.min(maxEntries, MAX_INITIAL_CAPACITY))
                 .maximumSize(maxEntries)
                 .ticker(() -> clock.millis() * 1_000_000L)
-                .expireAfter(new EntryExpiry())
+                .expireAfter(new DoneExpiry())
                 .executor(Runnable::run)
                 .build();
-        this.map = cache.asMap();
+        this.done = cache.asMap();
     }
 
     /** Keys are namespace and key together; the pair avoids building a joined string per call. */
     private record Key(String namespace, String key) {
     }
 
-    /**
-     * An immutable record with its absolute expiry in clock milliseconds. A completed entry carries the answer a
-     * claim gives for it, made once, so a replay allocates nothing here.
-     */
-    private static final class Entry {
+    /** A completed record, its absolute expiry in clock milliseconds, and the answer a claim gives for it, made once. */
+    private static final class Done {
         final StoredRecord record;
         final long expiresAt;
         final ClaimResult found;
-        /** Set by the claim that wrote this entry, before the entry is published: it replaced an expired claim. */
-        boolean takeover;
 
-        Entry(StoredRecord record, long expiresAt) {
+        Done(StoredRecord record, long expiresAt) {
             this.record = record;
             this.expiresAt = expiresAt;
-            this.found = record.isCompleted() ? ClaimResult.found(record) : null;
+            this.found = ClaimResult.found(record);
+        }
+
+        boolean liveAt(long now) {
+            return expiresAt > now;
+        }
+    }
+
+    /** A claim in progress and the end of its lease, in clock milliseconds. Never changed: renewing replaces it. */
+    private static final class Claim {
+        final StoredRecord record;
+        final long expiresAt;
+        /** Set by the claim that wrote this one, before it is published: it replaced an expired claim. */
+        boolean takeover;
+
+        Claim(StoredRecord record, long expiresAt) {
+            this.record = record;
+            this.expiresAt = expiresAt;
         }
 
         boolean liveAt(long now) {
             return expiresAt > now;
         }
 
-        ClaimResult found() {
-            return found != null ? found : ClaimResult.found(record);
+        boolean ownedBy(String owner, long now) {
+            return liveAt(now) && owner.equals(record.owner());
         }
     }
 
-    private static final class EntryExpiry implements Expiry<Key, Entry> {
+    private static final class DoneExpiry implements Expiry<Key, Done> {
         @Override
-        public long expireAfterCreate(Key key, Entry entry, long currentTime) {
-            // An expired claim stays visible a little longer, so that a takeover can be told from a fresh claim.
-            long physical = entry.record.isCompleted() ? entry.expiresAt : entry.expiresAt + TAKEOVER_GRACE_MILLIS;
-            return Math.max(0, physical * 1_000_000L - currentTime);
+        public long expireAfterCreate(Key key, Done entry, long currentTime) {
+            return Math.max(0, entry.expiresAt * 1_000_000L - currentTime);
         }
 
         @Override
-        public long expireAfterUpdate(Key key, Entry entry, long currentTime, long currentDuration) {
+        public long expireAfterUpdate(Key key, Done entry, long currentTime, long currentDuration) {
             return expireAfterCreate(key, entry, currentTime);
         }
 
         @Override
-        public long expireAfterRead(Key key, Entry entry, long currentTime, long currentDuration) {
+        public long expireAfterRead(Key key, Done entry, long currentTime, long currentDuration) {
             return currentDuration;
         }
     }
@@ -106,30 +128,52 @@ public final class MemoryStore implements IdempotencyStore {
     public ClaimResult claim(String namespace, String key, String owner, String fingerprint, Duration lease) {
         Key k = new Key(namespace, key);
         long now = clock.millis();
-        // A completed record does not change until it expires: answer a replay without taking the entry's lock.
-        Entry existing = map.get(k);
-        if (existing == null) {
-            Entry mine = new Entry(StoredRecord.inProgress(owner, fingerprint), now + lease.toMillis());
-            existing = map.putIfAbsent(k, mine); // a record expired in the map counts as absent
-            if (existing == null) {
-                return ClaimResult.CLAIMED;
-            }
+        // A completed record does not change until it expires: answer a replay without taking a lock.
+        Done found = done.get(k);
+        if (found != null && found.liveAt(now)) {
+            return found.found;
         }
-        if (existing.liveAt(now)) {
-            return existing.found();
-        }
-        // an expired claim (kept a little past its lease so that this can be told) or a record expiring now
-        Entry mine = new Entry(StoredRecord.inProgress(owner, fingerprint), 0);
-        Entry after = map.compute(k, (ignored, old) -> {
-            long at = clock.millis();
-            if (old != null && old.liveAt(at)) {
-                return old;
+        Claim mine = new Claim(StoredRecord.inProgress(owner, fingerprint), now + lease.toMillis());
+        Claim held = claims.putIfAbsent(k, mine);
+        if (held != null) {
+            if (held.liveAt(now)) {
+                return ClaimResult.found(held.record);
             }
-            Entry claim = new Entry(mine.record, at + lease.toMillis());
-            claim.takeover = old != null && !old.record.isCompleted();
-            return claim;
+            StoredRecord record = mine.record;
+            held = claims.compute(k, (ignored, old) -> {
+                long at = clock.millis();
+                if (old != null && old.liveAt(at)) {
+                    return old;
+                }
+                Claim claim = new Claim(record, at + lease.toMillis());
+                claim.takeover = old != null;
+                return claim;
+            });
+            if (held.record != record) {
+                return ClaimResult.found(held.record);
+            }
+            mine = held;
+        }
+        // A record completed after the lookup above, by the claim that was here before ours: ours gives way to it.
+        found = done.get(k);
+        if (found != null && found.liveAt(clock.millis())) {
+            claims.remove(k, mine);
+            return found.found;
+        }
+        if (++claimsSinceSweep >= SWEEP_EVERY) {
+            claimsSinceSweep = 0;
+            sweep(now);
+        }
+        return ClaimResult.claimed(mine.takeover);
+    }
+
+    /** Drops claims whose lease ended more than the grace ago: their holders are gone. */
+    private void sweep(long now) {
+        claims.forEach((k, claim) -> {
+            if (claim.expiresAt + TAKEOVER_GRACE_MILLIS <= now) {
+                claims.remove(k, claim);
+            }
         });
-        return after.record == mine.record ? ClaimResult.claimed(after.takeover) : after.found();
     }
 
     /**
@@ -137,74 +181,74 @@ public final class MemoryStore implements IdempotencyStore {
      * for a caller that wants to answer a replay before it makes anything a claim would need.
      */
     public StoredRecord completed(String namespace, String key) {
-        Entry existing = map.get(new Key(namespace, key));
-        return existing != null && existing.found != null && existing.liveAt(clock.millis()) ? existing.record : null;
+        Done found = done.get(new Key(namespace, key));
+        return found != null && found.liveAt(clock.millis()) ? found.record : null;
     }
 
     @Override
     public boolean complete(String namespace, String key, String owner, Outcome outcome, Duration ttl) {
-        Key k = new Key(namespace, key);
-        while (true) {
-            Entry old = map.get(k);
+        boolean[] recorded = new boolean[1];
+        claims.computeIfPresent(new Key(namespace, key), (k, claim) -> {
             long now = clock.millis();
-            if (old == null || !ownedBy(old, owner, now)) {
-                return false;
+            if (!claim.ownedBy(owner, now)) {
+                return claim;
             }
-            // a compare-and-set on the entry: it fails only if the entry changed meanwhile (renewed, taken over)
-            if (map.replace(k, old, new Entry(StoredRecord.completed(old.record.fingerprint(), outcome),
-                    now + ttl.toMillis()))) {
-                return true;
-            }
-        }
+            // under the claim's lock: no claim of the key can be written until the record is in the cache
+            done.put(k, new Done(StoredRecord.completed(claim.record.fingerprint(), outcome), now + ttl.toMillis()));
+            recorded[0] = true;
+            return null;
+        });
+        return recorded[0];
     }
 
     @Override
     public boolean release(String namespace, String key, String owner) {
-        Key k = new Key(namespace, key);
-        while (true) {
-            Entry old = map.get(k);
-            if (old == null || !ownedBy(old, owner, clock.millis())) {
-                return false;
+        boolean[] released = new boolean[1];
+        claims.computeIfPresent(new Key(namespace, key), (k, claim) -> {
+            if (!claim.ownedBy(owner, clock.millis())) {
+                return claim;
             }
-            if (map.remove(k, old)) {
-                return true;
-            }
-        }
+            released[0] = true;
+            return null;
+        });
+        return released[0];
     }
 
     @Override
     public boolean renew(String namespace, String key, String owner, Duration lease) {
-        Key k = new Key(namespace, key);
-        while (true) {
-            Entry old = map.get(k);
+        boolean[] renewed = new boolean[1];
+        claims.computeIfPresent(new Key(namespace, key), (k, claim) -> {
             long now = clock.millis();
-            if (old == null || !ownedBy(old, owner, now)) {
-                return false;
+            if (!claim.ownedBy(owner, now)) {
+                return claim;
             }
-            if (map.replace(k, old, new Entry(old.record, now + lease.toMillis()))) {
-                return true;
-            }
-        }
+            renewed[0] = true;
+            return new Claim(claim.record, now + lease.toMillis());
+        });
+        return renewed[0];
     }
 
     @Override
     public StoredRecord read(String namespace, String key) {
-        Entry entry = map.get(new Key(namespace, key));
-        return entry != null && entry.liveAt(clock.millis()) ? entry.record : null;
+        Key k = new Key(namespace, key);
+        long now = clock.millis();
+        Done found = done.get(k);
+        if (found != null && found.liveAt(now)) {
+            return found.record;
+        }
+        Claim claim = claims.get(k);
+        return claim != null && claim.liveAt(now) ? claim.record : null;
     }
 
-    private static boolean ownedBy(Entry entry, String owner, long now) {
-        return entry.liveAt(now) && owner.equals(entry.record.owner());
-    }
-
-    /** Records held, live or awaiting eviction, for tests and diagnostics. */
+    /** Records held (completed, live or awaiting eviction, and claims), for tests and diagnostics. */
     public long size() {
-        return cache.estimatedSize();
+        return cache.estimatedSize() + claims.size();
     }
 
-    /** Runs pending evictions now. */
+    /** Runs pending evictions now, and drops claims expired for longer than the grace. */
     public void cleanUp() {
         cache.cleanUp();
+        sweep(clock.millis());
     }
 
     @Override
@@ -219,6 +263,7 @@ public final class MemoryStore implements IdempotencyStore {
 
     @Override
     public void close() {
-        map.clear();
+        done.clear();
+        claims.clear();
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.idempotency.memory.MemoryStore;
 import dev.idempotency.spi.ClaimResult;
+import dev.idempotency.spi.Outcome;
 import dev.idempotency.spi.IdempotencyStore;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -32,12 +33,39 @@ class MemoryStoreContractTest extends StoreSuite {
     }
 
     @Test
-    void theBoundIsKept() {
+    void theBoundIsKeptOnCompletedRecords() {
         MemoryStore small = new MemoryStore(clock, 100);
         for (int i = 0; i < 1_000; i++) {
-            small.claim(namespace, "k" + i, "o", "fp", Duration.ofMinutes(1));
+            small.claim(namespace, "k" + i, "o" + i, "fp", Duration.ofMinutes(1));
+            assertThat(small.complete(namespace, "k" + i, "o" + i, Outcome.value("1"), Duration.ofHours(1))).isTrue();
         }
         small.cleanUp();
         assertThat(small.size()).isLessThanOrEqualTo(100);
+    }
+
+    /** A claim in progress is never evicted to make room: a second caller would then run the same key at once. */
+    @Test
+    void claimsInProgressAreNeverEvicted() {
+        MemoryStore small = new MemoryStore(clock, 100);
+        for (int i = 0; i < 1_000; i++) {
+            small.claim(namespace, "k" + i, "o" + i, "fp", Duration.ofMinutes(1));
+        }
+        for (int i = 0; i < 1_000; i++) {
+            small.complete(namespace, "done" + i, "x", Outcome.value("1"), Duration.ofHours(1));
+            small.claim(namespace, "done" + i, "x", "fp", Duration.ofMinutes(1));
+            small.complete(namespace, "done" + i, "x", Outcome.value("1"), Duration.ofHours(1));
+        }
+        small.cleanUp();
+        for (int i = 0; i < 1_000; i++) {
+            assertThat(small.claim(namespace, "k" + i, "other", "fp", Duration.ofMinutes(1)))
+                    .as("key k%d, claimed and still running", i).isInstanceOf(ClaimResult.Found.class);
+        }
+        clock.advance(Duration.ofSeconds(90)); // past the lease, within the grace that tells a takeover
+        small.cleanUp();
+        assertThat(small.claim(namespace, "k0", "late", "fp", Duration.ofMinutes(1)))
+                .as("an expired claim is taken over").isEqualTo(ClaimResult.claimed(true));
+        clock.advance(Duration.ofMinutes(5));
+        small.cleanUp();
+        assertThat(small.size()).as("claims expired long ago are dropped").isLessThanOrEqualTo(100 + 1);
     }
 }
