@@ -275,6 +275,8 @@ final class CanonicalBytes {
         int mark = size;
         int32(length);
         ensure(length);
+        byte[] out = bytes;
+        int at = size;
         for (int i = 0; i < length; i++) {
             char c = s.charAt(i);
             if (c >= 0x80) {
@@ -282,8 +284,9 @@ final class CanonicalBytes {
                 raw(encodeString(s));
                 return;
             }
-            bytes[size++] = (byte) c;
+            out[at + i] = (byte) c;
         }
+        size = at + length;
     }
 
     /**
