@@ -5,6 +5,10 @@ import java.lang.invoke.MethodHandle;
 import java.lang.reflect.Array;
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetEncoder;
+import java.nio.charset.CoderResult;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -62,6 +66,10 @@ final class CanonicalBytes {
     /** Whether some of them went into {@link #digest} already; the buffer then holds the rest, after the prefix. */
     private boolean streamed;
     private MessageDigest digest;
+    /** A long string's characters and their UTF-8, a chunk at a time ({@link #longString}); made when first needed. */
+    private CharsetEncoder utf8;
+    private char[] chunkChars;
+    private byte[] chunkBytes;
 
     byte[] buffer() {
         return bytes;
@@ -276,6 +284,11 @@ final class CanonicalBytes {
             raw(data);
             return;
         }
+        stream().update(data);
+    }
+
+    /** Hands the buffer's bytes to the digest, which the bytes that follow then go into directly, or after them. */
+    private MessageDigest stream() {
         if (!streamed) {
             if (digest == null) {
                 digest = newSha256();
@@ -285,7 +298,7 @@ final class CanonicalBytes {
         }
         digest.update(bytes, 1, size - 1); // the prefix (bytes[0]) is not hashed, and stays
         size = 1;
-        digest.update(data);
+        return digest;
     }
 
     /**
@@ -334,18 +347,57 @@ final class CanonicalBytes {
     }
 
     /**
-     * A long string of a fingerprint, in the same bytes as {@link #encodeString}: its UTF-8 from the JDK's encoder
-     * (vectorised where the character-by-character loop of {@link #string} is not), hashed without a copy. The
-     * encoder turns a lone surrogate into {@code ?}, so the UTF-8 serves only if it decodes back to the string.
+     * A long string of a fingerprint, in the same bytes as {@link #encodeString}, without a copy of the whole: the
+     * JDK's UTF-8 encoder (vectorised for ASCII, where the character-by-character loop of {@link #string} is not) runs
+     * over it twice, a chunk at a time, first for the length that comes before the bytes and to find a lone
+     * surrogate (which it reports, where {@code getBytes} would write {@code ?}), then into the digest.
      */
     private void longString(String s) {
-        byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
-        if (!new String(utf8, StandardCharsets.UTF_8).equals(s)) {
-            raw(encodeString(s)); // a lone surrogate: the UTF-16 form
+        long length = utf8(s, null);
+        if (length < 0 || length > Integer.MAX_VALUE) {
+            bulk(encodeString(s)); // a lone surrogate: the UTF-16 form
             return;
         }
-        int32(utf8.length);
-        bulk(utf8);
+        int32((int) length);
+        utf8(s, stream());
+    }
+
+    /** The UTF-8 of {@code s} into {@code digest} (or nowhere), a chunk at a time: its length, or -1 if malformed. */
+    private long utf8(String s, MessageDigest digest) {
+        if (utf8 == null) {
+            utf8 = StandardCharsets.UTF_8.newEncoder(); // reports malformed input
+            chunkChars = new char[STREAM_AT];
+            chunkBytes = new byte[3 * STREAM_AT]; // room for any chunk: at most 3 bytes a char
+        }
+        CharsetEncoder encoder = utf8.reset();
+        CharBuffer in = CharBuffer.wrap(chunkChars);
+        ByteBuffer out = ByteBuffer.wrap(chunkBytes);
+        in.limit(0);
+        long total = 0;
+        int length = s.length();
+        int next = 0;
+        while (true) {
+            in.compact(); // keeps a high surrogate whose low half is in the next chunk
+            int n = Math.min(in.remaining(), length - next);
+            s.getChars(next, next + n, chunkChars, in.position());
+            next += n;
+            in.position(in.position() + n).flip();
+            out.clear();
+            CoderResult result = encoder.encode(in, out, next == length);
+            if (result.isError()) {
+                return -1;
+            }
+            if (next == length && !in.hasRemaining()) {
+                encoder.flush(out);
+            }
+            total += out.position();
+            if (digest != null) {
+                digest.update(chunkBytes, 0, out.position());
+            }
+            if (next == length && !in.hasRemaining()) {
+                return total;
+            }
+        }
     }
 
     /**

@@ -70,7 +70,8 @@ class FingerprintsTest {
         String accented = "é€\uD83D\uDE00".repeat(n / 4);
         String loneSurrogate = plain.substring(1) + "\uD800";
         String loneAmongOthers = "\uDC00" + accented;
-        for (Object value : new Object[] {bytes, plain, accented, loneSurrogate, loneAmongOthers,
+        String pairAcrossChunks = "x" + accented; // a surrogate pair across the encoder's chunks
+        for (Object value : new Object[] {bytes, plain, accented, pairAcrossChunks, loneSurrogate, loneAmongOthers,
                 new Upload("u-1", bytes, accented, 3), new Object[] {new Upload("u-2", bytes, plain, 1), "after"}}) {
             String expected = hashOfBufferedBytes(value);
             assertThat(Fingerprints.of(value, false)).isEqualTo(expected);
