@@ -102,16 +102,10 @@ def reference_tables():
     steps = [(t, f"main-t{t}", load(f"main-t{t}"), load(f"gc-t{t}")) for t in (1, 2)]
     if not any(times for _, _, times, _ in steps):
         return
-    print("In memory, ns per call (± 99.9% confidence interval), one run:")
-    print()
-    print("| path | threads | plain (body alone) | floor | peer, SpEL interpreted | peer, SpEL compiled | @Idempotent |")
-    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
-    for threads, step, times, _ in steps:
-        for label, *benches in REFERENCE_ROWS:
-            if times.get(benches[-1]) is None:
-                continue
-            cells = [cell(step, times, b, 1 if b.endswith(("_plain", "_floor")) else 0) for b in benches]
-            print(f"| {label} | {threads} | " + " | ".join(cells) + " |")
+    side_by_side("In memory, ns per call (± 99.9% confidence interval), one run:",
+                  [(threads, times, lambda b, step=step, times=times:
+                    cell(step, times, b, 1 if b.endswith(("_plain", "_floor")) else 0))
+                   for threads, step, times, _ in steps])
     print()
     print("Ratios (whole calls: ours / reference; overheads: (ours - plain) / (reference - plain)):")
     print()
@@ -129,15 +123,20 @@ def reference_tables():
                   f"{ratio(over(o), over(c))} | {ratio(o, i)} | {ratio(over(o), over(i))} |")
     if any(gc for _, _, _, gc in steps):
         print()
-        print("Bytes allocated per call (-prof gc, gc.alloc.rate.norm):")
-        print()
-        print("| path | threads | plain | floor | peer, SpEL interpreted | peer, SpEL compiled | @Idempotent |")
-        print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
-        for threads, _, _, gc in steps:
-            for label, *benches in REFERENCE_ROWS:
-                if alloc(gc, benches[-1]) is None:
-                    continue
-                print(f"| {label} | {threads} | " + " | ".join(fmt(alloc(gc, b)) for b in benches) + " |")
+        side_by_side("Bytes allocated per call (-prof gc, gc.alloc.rate.norm):",
+                     [(threads, gc, lambda b, gc=gc: fmt(alloc(gc, b))) for threads, _, _, gc in steps])
+
+
+def side_by_side(title, per_threads):
+    """One row per path and thread count, one column per variant; per_threads: (threads, results, cell of a bench)."""
+    print(title)
+    print()
+    print("| path | threads | plain (body alone) | floor | peer, SpEL interpreted | peer, SpEL compiled | @Idempotent |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for threads, results, value in per_threads:
+        for label, *benches in REFERENCE_ROWS:
+            if benches[-1] in results:
+                print(f"| {label} | {threads} | " + " | ".join(value(b) for b in benches) + " |")
 
 
 def fingerprint_table():
