@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Runs the benchmark suite that docs/benchmarks.md reports. Each benchmark of each step is its own JMH invocation, so
+# Runs the benchmark suite that docs/benchmarks.md reports, and prints its tables (scripts/results-table.py; also kept
+# in results/tables.md). Every table carries its reference rows from the same run: the floor (the least the job can
+# cost) and the peer (what the Spring Boot idempotency starters do); see docs/benchmarks.md. Each benchmark of each step is its own JMH invocation, so
 # that a disturbance costs one short rerun, not a whole step. For step S and benchmark B it keeps
 #   results/S/B.txt       JMH's output
 #   results/S/B.json      JMH's JSON results (all of a step's are merged into results/S.json)
@@ -13,7 +15,13 @@
 # or more, or took 0.5 of a core or more in any 2 s; it is then run again (ATTEMPTS, default 3), and the least
 # disturbed attempt is kept, marked DISTURBED if even that one was.
 #
-# Usage: benchmarks/run-benchmarks.sh [STEP...]   (default: every step; build the jar first, see docs/benchmarks.md)
+# Usage: benchmarks/run-benchmarks.sh [--redis] [--jdbc] [STEP...]   (build the jar first, see docs/benchmarks.md)
+#   no STEP: the in-memory suite, ours with its floor and peer at 1 and 2 threads, timed (main-t1, main-t2) and with
+#   -prof gc for bytes per call (gc-t1, gc-t2); the 1 MiB fingerprint against a bare SHA-256 (fingerprint); the parts
+#   (parts) and the CPU profiles (profile-*). --redis adds redis-t1 and redis-t8 (RedisCallBenchmark: ours against raw
+#   SET NX and GET; REDIS_HOST, REDIS_PORT), --jdbc adds jdbc-t1 and jdbc-t4 (JdbcStoreBenchmark: ours against a raw
+#   INSERT and a raw SELECT by primary key; POSTGRES_URL, a JDBC URL). Steps: main-t1 main-t2 gc-t1 gc-t2 fingerprint
+#   parts profile-replay profile-first profile-fullstore redis-tN jdbc-tN (N: JMH's -t).
 # JMH_COMMON replaces the common JMH options below, e.g. JMH_COMMON="-f 1 -wi 1 -w 100ms -i 1 -r 100ms" for a smoke run;
 # ONLY, a regular expression, keeps the benchmarks whose names it matches whole, e.g. ONLY='replay_.*' to rerun some
 # (a step's merged JSON then holds the new results and the kept earlier ones of the step's other benchmarks).
@@ -25,7 +33,10 @@ OUT=${OUT:-results}
 QUIET_WAIT=${QUIET_WAIT:-120}
 read -r -a COMMON <<< "${JMH_COMMON:--f 1 -wi 5 -w 1s -i 5 -r 1s}"
 PKG=dev.idempotency.benchmarks
-MAIN=(firstExecution_plain firstExecution_idempotent firstExecution_idempotent_fullStore replay_plain replay_idempotent)
+# ours, the plain call (the body alone), the floor and the peer: one JMH invocation (and fork) each, the same jar
+MAIN=(firstExecution_plain firstExecution_floor firstExecution_peer_spelInterpreted firstExecution_peer_spelCompiled
+  firstExecution_idempotent firstExecution_idempotent_fullStore
+  replay_plain replay_floor replay_peer_spelInterpreted replay_peer_spelCompiled replay_idempotent)
 
 [[ -f $JAR ]] || { echo "no $JAR: build it first: mvn -B -o -f benchmarks/pom.xml package" >&2; exit 1; }
 mkdir -p "$OUT"
@@ -127,15 +138,17 @@ main_step() {
   merge "$step"
 }
 
-parts_step() {
+# list_step STEP CLASS JMH-ARGS...: every benchmark of CLASS, one invocation each
+list_step() {
+  local step=$1 class=$2; shift 2
   local list
-  list=$(java -jar "$JAR" -l "$PKG.PartsBenchmark" | grep "PartsBenchmark\." | sed 's/.*PartsBenchmark\.//')
-  echo "== parts: java -jar $JAR $PKG.PartsBenchmark.<benchmark>\$ -t 1 -prof gc ${COMMON[*]}"
+  list=$(java -jar "$JAR" -l "$PKG.$class\." | grep "$class\." | sed "s/.*$class\.//")
+  echo "== $step: java -jar $JAR $PKG.$class.<benchmark>\$ $* ${COMMON[*]}"
   for b in $list; do
     [[ $b =~ ^(${ONLY:-.*})$ ]] || continue
-    run parts "$b" "$PKG.PartsBenchmark.$b\$" -t 1 -prof gc
+    run "$step" "$b" "$PKG.$class.$b\$" "$@"
   done
-  merge parts
+  merge "$step"
 }
 
 profile_step() {
@@ -148,18 +161,37 @@ profile_step() {
   sed 's/^/   /' "$OUT/$step.summary.txt"
 }
 
-STEPS=("$@")
-((${#STEPS[@]})) || STEPS=(main-t1 main-t2 gc-t1 gc-t2 parts profile-replay profile-first profile-fullstore)
+STEPS=()
+EXTRA=()
+for arg in "$@"; do
+  case $arg in
+    --redis) EXTRA+=(redis-t1 redis-t8) ;;
+    --jdbc) EXTRA+=(jdbc-t1 jdbc-t4) ;;
+    *) STEPS+=("$arg") ;;
+  esac
+done
+((${#STEPS[@]})) || STEPS=(main-t1 main-t2 gc-t1 gc-t2 fingerprint parts profile-replay profile-first profile-fullstore)
+STEPS+=("${EXTRA[@]}")
+POSTGRES=()
+[[ -n ${POSTGRES_URL:-} ]] && POSTGRES=(-jvmArgsAppend "-Didempotency.bench.postgres=$POSTGRES_URL")
 for step in "${STEPS[@]}"; do
   case $step in
     main-t1) main_step "$step" -t 1 ;;
     main-t2) main_step "$step" -t 2 ;;
     gc-t1) main_step "$step" -t 1 -prof gc ;;
     gc-t2) main_step "$step" -t 2 -prof gc ;;
-    parts) parts_step ;;
+    parts) list_step parts PartsBenchmark -t 1 -prof gc ;;
+    fingerprint) list_step fingerprint FingerprintBenchmark -t 1 -prof gc ;;
+    redis-t[0-9]*) list_step "$step" redis.RedisCallBenchmark -t "${step#redis-t}" -prof gc \
+      -p host="${REDIS_HOST:-127.0.0.1}" -p port="${REDIS_PORT:-6379}" ;;
+    jdbc-t[0-9]*) list_step "$step" jdbc.JdbcStoreBenchmark -t "${step#jdbc-t}" -prof gc "${POSTGRES[@]}" ;;
     profile-replay) profile_step "$step" replay_idempotent ;;
     profile-first) profile_step "$step" firstExecution_idempotent ;;
     profile-fullstore) profile_step "$step" firstExecution_idempotent_fullStore ;;
     *) echo "unknown step $step" >&2; exit 2 ;;
   esac
 done
+
+echo
+python3 scripts/results-table.py "$OUT" | tee "$OUT/tables.md"
+echo "(the tables above are kept in benchmarks/$OUT/tables.md)"

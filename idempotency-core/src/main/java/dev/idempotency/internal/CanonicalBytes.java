@@ -1,10 +1,17 @@
 package dev.idempotency.internal;
 
+import dev.idempotency.spi.Sha256;
 import java.lang.invoke.MethodHandle;
 import java.lang.reflect.Array;
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetEncoder;
+import java.nio.charset.CoderResult;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.temporal.TemporalAccessor;
 import java.time.temporal.TemporalAmount;
 import java.util.ArrayList;
@@ -34,7 +41,11 @@ import java.util.UUID;
  * </ul>
  *
  * <p>The first byte of a fingerprint's input is {@link #VERSION}: a change to this form changes every fingerprint, and
- * the version makes that explicit. Version 1 (no type names, decimals by scale, beans as Jackson's JSON) was unnamed;
+ * the version makes that explicit.
+ *
+ * <p>A fingerprint's bytes ({@link #reset}) are only hashed, so a large byte array or string goes straight into the
+ * digest instead of being copied into the buffer first: hashing a 1 MiB payload then costs about what hashing 1 MiB
+ * costs. The bytes hashed are the same either way. Version 1 (no type names, decimals by scale, beans as Jackson's JSON) was unnamed;
  * version 2 wrote beans by what Jackson writes out only, applications' {@code Number}s and {@code CharSequence}s by
  * their text, a {@code Timestamp} without its nanoseconds and every non-set collection in iteration order.
  */
@@ -45,10 +56,22 @@ final class CanonicalBytes {
 
     private static final int MAX_DEPTH = 64;
 
+    /** Byte arrays and strings at least this long go straight into the digest when the bytes are a fingerprint's. */
+    static final int STREAM_AT = 8 * 1024;
+
     private byte[] bytes = new byte[256];
     private int size;
     /** Where {@link #sameAs} copies a string's bytes to compare them with these. */
     private byte[] scratch;
+    /** Whether these bytes are a fingerprint's (after {@link #reset}), which are hashed, never read back. */
+    private boolean hashed;
+    /** Whether some of them went into {@link #digest} already; the buffer then holds the rest, after the prefix. */
+    private boolean streamed;
+    private MessageDigest digest;
+    /** A long string's characters and their UTF-8, a chunk at a time ({@link #longString}); made when first needed. */
+    private CharsetEncoder utf8;
+    private char[] chunkChars;
+    private byte[] chunkBytes;
 
     byte[] buffer() {
         return bytes;
@@ -76,7 +99,22 @@ final class CanonicalBytes {
         bytes[0] = prefix;
         bytes[1] = (byte) VERSION;
         size = 2;
+        hashed = true;
+        streamed = false;
         return this;
+    }
+
+    /** Whether part of the bytes went straight into the digest, so that only {@link #sha256()} can tell them. */
+    boolean streamed() {
+        return streamed;
+    }
+
+    /** SHA-256 of the bytes after the prefix: those that went straight into the digest, then the buffer's. */
+    byte[] sha256() {
+        MessageDigest sha = streamed ? digest : Sha256.digest();
+        sha.update(bytes, 1, size - 1);
+        streamed = false;
+        return sha.digest();
     }
 
     void write(Object value) {
@@ -144,9 +182,7 @@ final class CanonicalBytes {
         } else if (value instanceof byte[] raw) {
             tag('b');
             int32(raw.length);
-            ensure(raw.length);
-            System.arraycopy(raw, 0, bytes, size, raw.length);
-            size += raw.length;
+            bulk(raw);
         } else if (value.getClass().isArray()) {
             tag('A');
             int length = Array.getLength(value);
@@ -257,6 +293,41 @@ final class CanonicalBytes {
         raw(data);
     }
 
+    /** Bytes of a payload's own: copied into the buffer, or, when large and only to be hashed, into the digest. */
+    private void bulk(byte[] data) {
+        if (!hashed || data.length < STREAM_AT) {
+            raw(data);
+            return;
+        }
+        stream().update(data);
+    }
+
+    /** Hands the buffer's bytes to the digest, which the bytes that follow then go into directly, or after them. */
+    private MessageDigest stream() {
+        if (!streamed) {
+            if (digest == null) {
+                digest = newSha256();
+            }
+            digest.reset();
+            streamed = true;
+        }
+        digest.update(bytes, 1, size - 1); // the prefix (bytes[0]) is not hashed, and stays
+        size = 1;
+        return digest;
+    }
+
+    /**
+     * A digest of this buffer's own, not {@code Sha256}'s per thread: writing a payload runs its getters, which may
+     * hash something themselves.
+     */
+    private static MessageDigest newSha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required of every Java platform", e);
+        }
+    }
+
     /** Bytes that are already canonical (a pre-encoded header or name). */
     private void raw(byte[] data) {
         ensure(data.length);
@@ -272,6 +343,10 @@ final class CanonicalBytes {
     /** Length, then UTF-8: ASCII written in place, anything else through {@link #encodeString}. */
     private void string(String s) {
         int length = s.length();
+        if (hashed && length >= STREAM_AT) {
+            longString(s);
+            return;
+        }
         int mark = size;
         int32(length);
         ensure(length);
@@ -287,6 +362,60 @@ final class CanonicalBytes {
             out[at + i] = (byte) c;
         }
         size = at + length;
+    }
+
+    /**
+     * A long string of a fingerprint, in the same bytes as {@link #encodeString}, without a copy of the whole: the
+     * JDK's UTF-8 encoder (vectorised for ASCII, where the character-by-character loop of {@link #string} is not) runs
+     * over it twice, a chunk at a time, first for the length that comes before the bytes and to find a lone
+     * surrogate (which it reports, where {@code getBytes} would write {@code ?}), then into the digest.
+     */
+    private void longString(String s) {
+        long length = utf8(s, null);
+        if (length < 0 || length > Integer.MAX_VALUE) {
+            bulk(encodeString(s)); // a lone surrogate: the UTF-16 form
+            return;
+        }
+        int32((int) length);
+        utf8(s, stream());
+    }
+
+    /** The UTF-8 of {@code s} into {@code digest} (or nowhere), a chunk at a time: its length, or -1 if malformed. */
+    private long utf8(String s, MessageDigest digest) {
+        if (utf8 == null) {
+            utf8 = StandardCharsets.UTF_8.newEncoder(); // reports malformed input
+            chunkChars = new char[STREAM_AT];
+            chunkBytes = new byte[3 * STREAM_AT]; // room for any chunk: at most 3 bytes a char
+        }
+        CharsetEncoder encoder = utf8.reset();
+        CharBuffer in = CharBuffer.wrap(chunkChars);
+        ByteBuffer out = ByteBuffer.wrap(chunkBytes);
+        in.limit(0);
+        long total = 0;
+        int length = s.length();
+        int next = 0;
+        while (true) {
+            in.compact(); // keeps a high surrogate whose low half is in the next chunk
+            int n = Math.min(in.remaining(), length - next);
+            s.getChars(next, next + n, chunkChars, in.position());
+            next += n;
+            in.position(in.position() + n).flip();
+            out.clear();
+            CoderResult result = encoder.encode(in, out, next == length);
+            if (result.isError()) {
+                return -1;
+            }
+            if (next == length && !in.hasRemaining()) {
+                encoder.flush(out);
+            }
+            total += out.position();
+            if (digest != null) {
+                digest.update(chunkBytes, 0, out.position());
+            }
+            if (next == length && !in.hasRemaining()) {
+                return total;
+            }
+        }
     }
 
     /**

@@ -1,8 +1,6 @@
 package dev.idempotency.internal;
 
-import dev.idempotency.spi.Sha256;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.Base64;
 
 /**
@@ -94,7 +92,7 @@ public final class Fingerprints {
 
     private static boolean matches(CanonicalBytes canonical, String stored) {
         int size = canonical.size();
-        if (size > RAW_LIMIT + 1) {
+        if (canonical.streamed() || size > RAW_LIMIT + 1) {
             return finish(canonical, true).equals(stored);
         }
         // A raw fingerprint is the bytes as Latin-1, one char per byte: equal strings have equal low bytes, and a
@@ -103,14 +101,13 @@ public final class Fingerprints {
     }
 
     private static String finish(CanonicalBytes canonical, boolean inProcess) {
-        if (inProcess && canonical.size() <= RAW_LIMIT + 1) {
+        if (inProcess && !canonical.streamed() && canonical.size() <= RAW_LIMIT + 1) {
             return new String(canonical.buffer(), 0, canonical.size(), StandardCharsets.ISO_8859_1);
         }
-        MessageDigest sha = Sha256.digest();
-        sha.update(canonical.buffer(), 1, canonical.size() - 1);
+        byte[] hash = canonical.sha256();
         if (canonical.buffer().length > KEEP_BUFFER_BYTES) {
             BUFFERS.remove(); // a huge payload once should not pin its buffer to the thread
         }
-        return BASE64.encodeToString(sha.digest());
+        return BASE64.encodeToString(hash);
     }
 }

@@ -7,7 +7,10 @@ import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.security.MessageDigest;
 import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.Base64;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -49,6 +52,44 @@ class FingerprintsTest {
 
     private static String fp(Object... args) throws Exception {
         return Fingerprints.of(args);
+    }
+
+    record Upload(String id, byte[] content, String text, int parts) {
+    }
+
+    @Test
+    void largeBytesAndStringsHashTheSameBytesWhenStreamedIntoTheDigest() throws Exception {
+        int n = CanonicalBytes.STREAM_AT * 3 + 7;
+        byte[] bytes = new byte[n];
+        for (int i = 0; i < n; i++) {
+            bytes[i] = (byte) (i * 31);
+        }
+        char[] ascii = new char[n];
+        Arrays.fill(ascii, 'a');
+        String plain = new String(ascii);
+        String accented = "é€\uD83D\uDE00".repeat(n / 4);
+        String loneSurrogate = plain.substring(1) + "\uD800";
+        String loneAmongOthers = "\uDC00" + accented;
+        String pairAcrossChunks = "x" + accented; // a surrogate pair across the encoder's chunks
+        for (Object value : new Object[] {bytes, plain, accented, pairAcrossChunks, loneSurrogate, loneAmongOthers,
+                new Upload("u-1", bytes, accented, 3), new Object[] {new Upload("u-2", bytes, plain, 1), "after"}}) {
+            String expected = hashOfBufferedBytes(value);
+            assertThat(Fingerprints.of(value, false)).isEqualTo(expected);
+            assertThat(Fingerprints.of(value, true)).as("in process, but too large to keep as it is").isEqualTo(expected);
+        }
+        assertThat(Fingerprints.of(plain, false)).isNotEqualTo(Fingerprints.of(loneSurrogate, false))
+                .isNotEqualTo(Fingerprints.of(plain.substring(1) + "?", false));
+        assertThat(Fingerprints.of("small", true)).as("a small payload still kept as it is, in process").startsWith("~");
+    }
+
+    /** The fingerprint of a value's canonical bytes written the plain way, every byte into a buffer first. */
+    private static String hashOfBufferedBytes(Object value) throws Exception {
+        CanonicalBytes buffered = new CanonicalBytes(); // never reset: not a fingerprint's, so nothing streams
+        buffered.write(value);
+        MessageDigest sha = MessageDigest.getInstance("SHA-256");
+        sha.update((byte) CanonicalBytes.VERSION);
+        sha.update(buffered.buffer(), 0, buffered.size());
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(sha.digest());
     }
 
     @Test

@@ -45,6 +45,14 @@ class InProcessMatchTest {
         assertThat(Fingerprints.matches(small, raw.substring(0, raw.length() - 1))).isFalse();
         assertThat(Fingerprints.matches(small, raw + "x")).isFalse();
         assertThat(Fingerprints.matches(small, "-")).isFalse();
+        byte[] streamed = new byte[64 * 1024]; // large enough to go straight into the digest
+        streamed[1] = 1;
+        assertThat(Fingerprints.matches(streamed, Fingerprints.of(streamed, true))).isTrue();
+        assertThat(Fingerprints.matches(streamed, Fingerprints.of(new byte[64 * 1024], true))).isFalse();
+        assertThat(Fingerprints.matches(new byte[64 * 1024], Fingerprints.of(new byte[64 * 1024], true))).isTrue();
+        String longText = "é".repeat(40_000);
+        assertThat(Fingerprints.matches(longText, Fingerprints.of(longText, true))).isTrue();
+        assertThat(Fingerprints.matches(longText, Fingerprints.of(longText + "x", true))).isFalse();
         String big = "y".repeat(1_000);
         assertThat(Fingerprints.matches(big, Fingerprints.of(big, true))).isTrue();
         assertThat(Fingerprints.matches(big, Fingerprints.of("z".repeat(1_000), true))).isFalse();

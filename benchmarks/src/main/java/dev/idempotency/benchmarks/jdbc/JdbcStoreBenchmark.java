@@ -6,6 +6,8 @@ import dev.idempotency.core.IdempotencyConfig;
 import dev.idempotency.jdbc.JdbcIdempotency;
 import dev.idempotency.jdbc.JdbcStore;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -38,6 +40,8 @@ import org.openjdk.jmh.infra.BenchmarkParams;
  *   <li>{@code idempotentNoWrite}: an {@code @Idempotent} method with a fresh key and no business write: claim and
  *       complete, the store's own cost (two statements).</li>
  *   <li>{@code idempotentReplay}: an {@code @Idempotent} call whose key is recorded: one statement, no body.</li>
+ *   <li>{@code rawSelectByPrimaryKey}: the replay's floor, a raw {@code SELECT} of an existing row by its primary key
+ *       on the same pool (the rows inserted at trial start, taken in turn like the replay's keys).</li>
  * </ul>
  *
  * The server is {@code -Didempotency.bench.postgres=jdbc:postgresql://…} (default 127.0.0.1:5432, database test, user
@@ -117,6 +121,7 @@ public class JdbcStoreBenchmark {
             for (int i = 0; i < KNOWN_KEYS; i++) {
                 known[i] = prefix + "known-" + i;
                 service.payNoWrite(known[i]);
+                service.insertPlain(known[i]); // a row for rawSelectByPrimaryKey to read
             }
         }
 
@@ -173,5 +178,21 @@ public class JdbcStoreBenchmark {
     public Payment idempotentReplay(Caller caller) {
         String key = caller.known[caller.nextKnown++ & (KNOWN_KEYS - 1)];
         return caller.service.payNoWrite(key);
+    }
+
+    @Benchmark
+    public Payment rawSelectByPrimaryKey(Database db, Caller caller) throws SQLException {
+        String key = caller.known[caller.nextKnown++ & (KNOWN_KEYS - 1)];
+        try (Connection c = db.pool.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT payment_id, amount_cents, currency FROM "
+                     + JdbcPaymentService.TABLE + " WHERE payment_id = ?")) {
+            ps.setString(1, key);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw new IllegalStateException("no row for the existing payment " + key);
+                }
+                return new Payment(rs.getString(1), rs.getLong(2), rs.getString(3));
+            }
+        }
     }
 }

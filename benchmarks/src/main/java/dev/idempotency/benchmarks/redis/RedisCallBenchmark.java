@@ -37,13 +37,14 @@ import redis.clients.jedis.params.SetParams;
  *   <li>{@code firstExecution_idempotent}: a fresh request id per call: claim ({@code SET … NX PX … GET}), body,
  *       complete ({@code EVALSHA}); {@code firstExecution_rawSetNx}: a fresh key per call, one {@code SET … NX PX}.</li>
  *   <li>{@code replay_idempotent}: one recorded request, over and over: claim (which returns the record), payload
- *       check, decoding; {@code replay_rawSetNx}: one existing key, over and over ({@code SET … NX PX}, nil).</li>
+ *       check, decoding; {@code replay_rawSetNx}: one existing key, over and over ({@code SET … NX PX}, nil);
+ *       {@code replay_rawGet}: a raw {@code GET} of that existing key, the least a replay's read can cost.</li>
  * </ul>
  *
  * Run it through {@link RedisThroughput}, which runs it at 1, 8 and 32 threads and prints the ratios. With
  * {@code -p durableCompletion=0,1} on a server with a replica, the same run measures what durable completion costs. Every variant
  * checks itself: the service must be woven, a woven first execution must run the body once per key, a replay never,
- * and a raw SET NX must answer OK for a fresh key and nil for the existing one.
+ * a raw SET NX must answer OK for a fresh key and nil for the existing one, and a raw GET the existing key's value.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
@@ -186,6 +187,15 @@ public class RedisCallBenchmark {
         String reply = redis.raw.set(caller.knownRawKey, RAW_VALUE, redis.rawParams);
         if (reply != null) {
             throw new IllegalStateException("the existing key was free");
+        }
+        return reply;
+    }
+
+    @Benchmark
+    public String replay_rawGet(Redis redis, Caller caller) {
+        String reply = redis.raw.get(caller.knownRawKey);
+        if (reply == null) {
+            throw new IllegalStateException("the existing key was missing");
         }
         return reply;
     }

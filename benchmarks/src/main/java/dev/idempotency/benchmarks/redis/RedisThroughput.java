@@ -16,7 +16,8 @@ import org.openjdk.jmh.runner.options.TimeValue;
 
 /**
  * Runs {@link RedisCallBenchmark} at 1, 8 and 32 client threads and prints the idempotent call's throughput as a
- * ratio of raw {@code SET NX}'s, as a Markdown table:
+ * ratio of its floor's, as a Markdown table: a first execution against raw {@code SET NX}; a replay against raw
+ * {@code SET NX} (the command our claim sends) and against raw {@code GET} (the least a read can cost):
  * <pre>
  * java -Dredis.port=7190 -cp benchmarks/target/benchmarks.jar dev.idempotency.benchmarks.redis.RedisThroughput
  * </pre>
@@ -35,7 +36,8 @@ public final class RedisThroughput {
 
     private static final List<Pair> PAIRS = List.of(
             new Pair("first execution", "firstExecution_idempotent", "firstExecution_rawSetNx"),
-            new Pair("replay", "replay_idempotent", "replay_rawSetNx"));
+            new Pair("replay", "replay_idempotent", "replay_rawSetNx"),
+            new Pair("replay vs raw GET", "replay_idempotent", "replay_rawGet"));
 
     public static void main(String[] args) throws RunnerException, IOException {
         String host = System.getProperty("redis.host", "127.0.0.1");
@@ -70,7 +72,7 @@ public final class RedisThroughput {
         System.out.println();
         System.out.println("Redis at " + host + ":" + port + "; calls/s, ± the 99.9% confidence interval");
         System.out.println();
-        System.out.println("| threads | call | round | idempotent | raw SET NX | ratio | load average after |");
+        System.out.println("| threads | call | round | idempotent | raw SET NX or GET | ratio | load average after |");
         System.out.println("| ---: | --- | ---: | ---: | ---: | ---: | --- |");
         rows.forEach(System.out::println);
         System.out.println();

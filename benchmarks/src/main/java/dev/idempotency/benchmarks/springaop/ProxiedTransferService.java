@@ -3,6 +3,7 @@ package dev.idempotency.benchmarks.springaop;
 import dev.idempotency.Idempotent;
 import dev.idempotency.benchmarks.Receipt;
 import dev.idempotency.benchmarks.TransferRequest;
+import dev.idempotency.benchmarks.TransferService;
 
 /**
  * {@link dev.idempotency.benchmarks.TransferService#transfer} as a Spring bean made idempotent by the starter's
@@ -27,8 +28,6 @@ public class ProxiedTransferService {
 
     private Receipt execute(TransferRequest request) {
         executions++;
-        long fee = Math.max(25, request.amountCents() / 1_000);
-        return new Receipt(request.requestId(), request.fromAccount(), request.toAccount(), request.amountCents(),
-                fee, request.currency(), "ACCEPTED");
+        return TransferService.accept(request);
     }
 }
