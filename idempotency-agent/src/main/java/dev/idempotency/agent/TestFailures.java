@@ -6,7 +6,7 @@ package dev.idempotency.agent;
  * unprotected. Not a setting: nothing but those tests has a reason to set it. The points:
  * <ul>
  *   <li>{@code start}: at the start of {@code premain}, before the configuration is read;</li>
- *   <li>{@code engine}: while the runtime is built (as when the engine cannot start);</li>
+ *   <li>{@code engine}: while the configuration is checked (as when the runtime could not be configured);</li>
  *   <li>{@code transformer}: after the configuration, before the weaving transformer takes over;</li>
  *   <li>{@code started}: after the weaving transformer took over, before {@code premain} returns;</li>
  *   <li>{@code weave}: in the weaver, for every class it weaves.</li>

@@ -50,6 +50,11 @@ public final class StoreUris {
                 "unknown store URI '" + redact(uri) + "' (known: " + known + ")" + hint, null, null);
     }
 
+    /** Whether a provider accepts the URI and finds it well-formed, without creating the store. */
+    public static void validate(String uri) {
+        providerFor(uri).validate(uri);
+    }
+
     public static IdempotencyStore create(String uri, Clock clock) {
         return providerFor(uri).create(uri, clock);
     }
