@@ -32,7 +32,8 @@ import java.util.stream.Stream;
  *      idempotency-agent/target/idempotency-agent.jar idempotency-api/target/idempotency-api-0.1.0-SNAPSHOT.jar 9 \
  *      [--also 'name=-Dsome.option=value -Danother=...'] [--cds]</pre>
  *
- * {@code --also} adds a variant: the idempotency agent with more JVM options. {@code --cds} adds the plain program and
+ * {@code --also} adds a variant: the idempotency agent with more JVM options, or another agent jar if they name one
+ * ({@code --also 'previous=-javaagent:old/idempotency-agent.jar'}). {@code --cds} adds the plain program and
  * the agent each with an AppCDS archive of its own, made by one run with {@code -XX:ArchiveClassesAtExit} first.
  */
 public final class AgentStartupTimer {
@@ -62,9 +63,10 @@ public final class AgentStartupTimer {
             } else if (args[i].equals("--also")) {
                 String spec = args[++i];
                 int eq = spec.indexOf('=');
-                List<String> options = new ArrayList<>();
-                options.add("-javaagent:" + agent);
-                options.addAll(List.of(spec.substring(eq + 1).trim().split("\\s+")));
+                List<String> options = new ArrayList<>(List.of(spec.substring(eq + 1).trim().split("\\s+")));
+                if (options.stream().noneMatch(o -> o.startsWith("-javaagent:"))) {
+                    options.add(0, "-javaagent:" + agent);
+                }
                 variants.put(spec.substring(0, eq).trim(), options);
             } else {
                 throw new IllegalArgumentException("unknown option " + args[i]);
