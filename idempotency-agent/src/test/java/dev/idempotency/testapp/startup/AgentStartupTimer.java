@@ -21,12 +21,12 @@ import java.util.stream.Stream;
 
 /**
  * Measures what the agent adds to the start-up of the smallest application, {@link TinyApp} (one class with an
- * {@code @Idempotent} method, called once, then exit): the wall time from starting the JVM to its exit, without an
+ * {@code @Idempotent} method, called once, then exit; the result a {@code String}, the store {@code memory:}): the wall time from starting the JVM to its exit, without an
  * agent, with an agent that does nothing ({@link NoOpAgent}), and with the idempotency agent, the variants alternating
  * run by run (the first of each round rotating), after one warm-up round. Then one more run of each with
  * {@code -Xlog:class+load} counts the classes each loads, by library. Builds nothing: it takes the agent jar and the
- * api jar, and copies {@link TinyApp}'s classes out of its own class path, so that the application's class path is
- * those classes and the api jar only. Not a test:
+ * api jar, and packs {@link TinyApp}'s classes from its own class path into a jar, so that the application's class
+ * path is that jar and the api jar only. Not a test:
  *
  * <pre>java -cp idempotency-agent/target/test-classes dev.idempotency.testapp.startup.AgentStartupTimer \
  *      idempotency-agent/target/idempotency-agent.jar idempotency-api/target/idempotency-api-0.1.0-SNAPSHOT.jar 9 \
@@ -34,11 +34,15 @@ import java.util.stream.Stream;
  *
  * {@code --also} adds a variant: the idempotency agent with more JVM options, or another agent jar if they name one
  * ({@code --also 'previous=-javaagent:old/idempotency-agent.jar'}). {@code --cds} adds the plain program and
- * the agent each with an AppCDS archive of its own, made by one run with {@code -XX:ArchiveClassesAtExit} first.
+ * the agent each with an AppCDS archive of its own, made by one run with {@code -XX:ArchiveClassesAtExit} first, and
+ * the agent with its jar on the class path too (the agent's own classes are archived only from there), without and
+ * with an archive.
  */
 public final class AgentStartupTimer {
 
     private static final String EXPECTED = "hello tiny-1 runs=1";
+    /** Not a JVM option: a jar to put at the end of the class path. */
+    private static final String APPEND_CP = "append-to-class-path:";
 
     private AgentStartupTimer() {
     }
@@ -48,7 +52,7 @@ public final class AgentStartupTimer {
         Path api = Path.of(args[1]).toAbsolutePath();
         int runs = args.length > 2 ? Integer.parseInt(args[2]) : 9;
         Path work = Files.createTempDirectory("agent-startup");
-        Path app = copyTinyApp(work.resolve("app"));
+        Path app = tinyAppJar(work.resolve("tiny-app.jar"));
         Path noOp = noOpAgentJar(work.resolve("noop-agent.jar"));
         String classpath = app + java.io.File.pathSeparator + api;
 
@@ -73,12 +77,21 @@ public final class AgentStartupTimer {
             }
         }
         if (cds) {
-            for (String base : List.of("no agent", "idempotency agent")) {
+            // the agent's own classes are archived only from a class path entry, not from the -javaagent jar itself
+            variants.put("agent, also on -cp", List.of("-javaagent:" + agent, APPEND_CP + agent));
+            for (String base : List.of("no agent", "idempotency agent", "agent, also on -cp")) {
                 Path archive = work.resolve(base.replace(' ', '-') + ".jsa");
-                List<String> dump = new ArrayList<>(variants.get(base));
+                List<String> options = new ArrayList<>(variants.get(base));
+                if (!options.isEmpty()) {
+                    // Java 17 archives classes with an agent running only when told so, by a diagnostic option that
+                    // the archive records and every run that uses it must repeat; the transformed classes stay out
+                    options.addAll(List.of("-XX:+UnlockDiagnosticVMOptions", "-XX:+AllowArchivingWithJavaAgent"));
+                }
+                List<String> dump = new ArrayList<>(options);
                 dump.add("-XX:ArchiveClassesAtExit=" + archive);
                 run(dump, classpath, work.resolve("dump.log"), null);
-                List<String> use = new ArrayList<>(variants.get(base));
+                List<String> use = new ArrayList<>(options);
+                use.add("-Xshare:on"); // fail rather than run without the archive
                 use.add("-XX:SharedArchiveFile=" + archive);
                 variants.put(base + ", AppCDS", use);
             }
@@ -138,12 +151,19 @@ public final class AgentStartupTimer {
     private static double run(List<String> options, String classpath, Path output, Path classLog) throws Exception {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(options);
+        String fullClasspath = classpath;
+        for (String option : options) {
+            if (option.startsWith(APPEND_CP)) {
+                fullClasspath += java.io.File.pathSeparator + option.substring(APPEND_CP.length());
+            } else {
+                command.add(option);
+            }
+        }
         if (classLog != null) {
             command.add("-Xlog:class+load=info:file=" + classLog);
         }
         command.add("-cp");
-        command.add(classpath);
+        command.add(fullClasspath);
         command.add(TinyApp.class.getName());
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile());
         long started = System.nanoTime();
@@ -160,20 +180,28 @@ public final class AgentStartupTimer {
         return millis;
     }
 
-    /** The program's classes alone, copied out of this class's class path (target/test-classes). */
-    private static Path copyTinyApp(Path target) throws IOException, URISyntaxException {
+    /**
+     * The program's classes alone, copied out of this class's class path (target/test-classes) into a jar: AppCDS
+     * archives only classes from jars.
+     */
+    private static Path tinyAppJar(Path jar) throws IOException, URISyntaxException {
         Path from = Path.of(TinyApp.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         String pkg = TinyApp.class.getPackageName().replace('.', '/');
-        Path dir = Files.createDirectories(target.resolve(pkg));
-        try (Stream<Path> files = Files.list(from.resolve(pkg))) {
-            for (Path file : (Iterable<Path>) files::iterator) {
-                String name = file.getFileName().toString();
+        Manifest manifest = new Manifest();
+        manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        try (OutputStream file = Files.newOutputStream(jar);
+             JarOutputStream out = new JarOutputStream(file, manifest);
+             Stream<Path> files = Files.list(from.resolve(pkg))) {
+            for (Path path : (Iterable<Path>) files::iterator) {
+                String name = path.getFileName().toString();
                 if (name.equals("TinyApp.class") || name.startsWith("TinyApp$")) {
-                    Files.copy(file, dir.resolve(name));
+                    out.putNextEntry(new JarEntry(pkg + "/" + name));
+                    Files.copy(path, out);
+                    out.closeEntry();
                 }
             }
         }
-        return target;
+        return jar;
     }
 
     private static Path noOpAgentJar(Path jar) throws IOException {
