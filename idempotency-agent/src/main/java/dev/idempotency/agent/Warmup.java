@@ -7,10 +7,10 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * Started by {@code premain} on a daemon thread, while the application starts on its own: after a pause, loads Byte
- * Buddy and runs it once (by weaving this class and throwing the result away) and loads the result codec's JSON
- * machinery (by compiling the plan of {@link #sample}), all of which the application's first {@code @Idempotent} class
- * would otherwise load on its start-up path. The pause keeps it out of short programs, which exit before it ends and
+ * Started by {@code premain} on a daemon thread, while the application starts on its own: after a pause, runs the
+ * weaver once (by weaving this class and throwing the result away) and loads the result codec's JSON machinery (by
+ * compiling the plan of {@link #sample}), all of which the application's first {@code @Idempotent} class would
+ * otherwise load on its start-up path. The pause keeps it out of short programs, which exit before it ends and
  * would only see it compete for the processor with their own start-up (and load Jackson, which a program whose results
  * are plain values on the memory store never needs); a long-running application, whose framework takes seconds to
  * start, finds the work done when it loads its first {@code @Idempotent} class. Whatever happens here is only an
@@ -62,7 +62,7 @@ final class Warmup implements Runnable {
         try {
             Thread.sleep(delayMillis);
             started = System.nanoTime();
-            if (!transformer.hasWeaver()) { // else a class was woven already: Byte Buddy is loaded and has run
+            if (!transformer.hasWeaver()) { // else a class was woven already: the weaver is loaded and has run
                 transformer.weaver().rehearse();
             }
             WovenMethod.of(Warmup.class.getDeclaredMethod("sample", String.class));
