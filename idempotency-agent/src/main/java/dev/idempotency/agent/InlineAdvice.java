@@ -89,7 +89,6 @@ final class InlineAdvice {
     /** The shared part: the class's name, and Java 7 or later. */
     private abstract static class Rewriting extends ClassVisitor {
         String owner;
-        boolean isInterface;
 
         Rewriting(ClassVisitor next) {
             super(Opcodes.ASM9, next);
@@ -102,7 +101,6 @@ final class InlineAdvice {
                 throw new Unsupported("class file version " + (version & 0xFFFF) + " is older than Java 7");
             }
             owner = name;
-            isInterface = (access & Opcodes.ACC_INTERFACE) != 0;
             super.visit(version, access, name, signature, superName, interfaces);
         }
     }
@@ -352,32 +350,20 @@ final class InlineAdvice {
 
         /** The value on the stack (an {@code Object}) returned as the method's return type. */
         private void returnObject(MethodVisitor out) {
-            switch (returnType.getSort()) {
-                case Type.VOID -> {
-                    out.visitInsn(Opcodes.POP);
-                    out.visitInsn(Opcodes.RETURN);
-                    return;
-                }
-                case Type.BOOLEAN -> unbox(out, "java/lang/Boolean", "booleanValue");
-                case Type.CHAR -> unbox(out, "java/lang/Character", "charValue");
-                case Type.BYTE -> unbox(out, "java/lang/Byte", "byteValue");
-                case Type.SHORT -> unbox(out, "java/lang/Short", "shortValue");
-                case Type.INT -> unbox(out, "java/lang/Integer", "intValue");
-                case Type.FLOAT -> unbox(out, "java/lang/Float", "floatValue");
-                case Type.LONG -> unbox(out, "java/lang/Long", "longValue");
-                case Type.DOUBLE -> unbox(out, "java/lang/Double", "doubleValue");
-                default -> {
-                    if (!returnType.getInternalName().equals(OBJECT)) {
-                        out.visitTypeInsn(Opcodes.CHECKCAST, returnType.getInternalName());
-                    }
-                }
+            if (returnType.getSort() == Type.VOID) {
+                out.visitInsn(Opcodes.POP);
+                out.visitInsn(Opcodes.RETURN);
+                return;
+            }
+            String boxType = boxType(returnType);
+            if (boxType != null) { // Integer.intValue(), Boolean.booleanValue(), ...
+                out.visitTypeInsn(Opcodes.CHECKCAST, boxType);
+                out.visitMethodInsn(Opcodes.INVOKEVIRTUAL, boxType, returnType.getClassName() + "Value",
+                        "()" + returnType.getDescriptor(), false);
+            } else if (!returnType.getInternalName().equals(OBJECT)) {
+                out.visitTypeInsn(Opcodes.CHECKCAST, returnType.getInternalName());
             }
             out.visitInsn(returnType.getOpcode(Opcodes.IRETURN));
-        }
-
-        private void unbox(MethodVisitor out, String boxType, String method) {
-            out.visitTypeInsn(Opcodes.CHECKCAST, boxType);
-            out.visitMethodInsn(Opcodes.INVOKEVIRTUAL, boxType, method, "()" + returnType.getDescriptor(), false);
         }
     }
 
@@ -452,9 +438,9 @@ final class InlineAdvice {
         }
     }
 
-    /** A primitive on the stack boxed; a reference left as it is. */
-    private static void box(MethodVisitor out, Type type) {
-        String boxType = switch (type.getSort()) {
+    /** The box class of a primitive type, {@code null} for a reference type. */
+    private static String boxType(Type type) {
+        return switch (type.getSort()) {
             case Type.BOOLEAN -> "java/lang/Boolean";
             case Type.CHAR -> "java/lang/Character";
             case Type.BYTE -> "java/lang/Byte";
@@ -465,6 +451,11 @@ final class InlineAdvice {
             case Type.DOUBLE -> "java/lang/Double";
             default -> null;
         };
+    }
+
+    /** A primitive on the stack boxed; a reference left as it is. */
+    private static void box(MethodVisitor out, Type type) {
+        String boxType = boxType(type);
         if (boxType != null) {
             out.visitMethodInsn(Opcodes.INVOKESTATIC, boxType, "valueOf",
                     "(" + type.getDescriptor() + ")L" + boxType + ";", false);
