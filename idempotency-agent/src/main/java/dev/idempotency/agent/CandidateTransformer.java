@@ -34,6 +34,11 @@ final class CandidateTransformer implements ClassFileTransformer {
         return w;
     }
 
+    /** Whether the weaver exists, i.e. a class has needed it (or the warm-up made it). */
+    boolean hasWeaver() {
+        return weaver != null;
+    }
+
     @Override
     public byte[] transform(Module module, ClassLoader loader, String className, Class<?> classBeingRedefined,
             ProtectionDomain protectionDomain, byte[] classFile) {

@@ -63,13 +63,9 @@ public final class IdempotencyAgent {
                         + config.defaultLease() + (config.failOpen() ? ", failOpen" : "") + ")";
                 try {
                     TestFailures.at(TestFailures.ENGINE);
-                    ProcessRuntime.install(config);
-                    ApplicationSettings.premainSaw(settings, null);
-                } catch (dev.idempotency.IdempotencyStoreException unreachable) {
-                    // configured right, not reachable yet: calls fail closed (503) and the runtime is built again on
-                    // a later call, so the application recovers by itself when the store comes up
-                    runtime += ", NOT REACHABLE YET (" + unreachable.getMessage()
-                            + "): calls are refused with IdempotencyStoreException until it answers";
+                    // The runtime (the store, its cache or connections) is built at the first @Idempotent call, by
+                    // ApplicationSettings: here only the URI is checked, so that a bad one is reported now.
+                    ProcessRuntime.validate(config);
                     ApplicationSettings.premainSaw(settings, null);
                 } catch (IdempotencyConfigurationException notHere) {
                     // Perhaps a store that only the application's class loader can make (a JDBC driver or a store

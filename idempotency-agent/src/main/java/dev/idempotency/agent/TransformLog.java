@@ -23,8 +23,10 @@ final class TransformLog {
     final LongAdder prepareNanos = new LongAdder();
     /** Of those, the classes outside the ignored packages, whose constant pool was walked. */
     final LongAdder scanned = new LongAdder();
-    /** Of those, the classes whose constant pool names {@code @Idempotent}: handed to Byte Buddy. */
+    /** Of those, the classes whose constant pool names {@code @Idempotent}: handed to the weaver. */
     final LongAdder named = new LongAdder();
+    /** Of those, the classes {@link InlineAdvice} left to Byte Buddy. */
+    final LongAdder byByteBuddy = new LongAdder();
     private final Set<String> instrumented = ConcurrentHashMap.newKeySet();
     private final Set<String> wovenByAspect = ConcurrentHashMap.newKeySet();
     /** The servlet API's {@code HttpServlet}, once per loader, with the filter put in front of it. */
@@ -49,6 +51,14 @@ final class TransformLog {
     void servlet(String name, ClassLoader loader) {
         if (servlets.add(name + "@" + System.identityHashCode(loader)) && debug) {
             AgentOutput.line("debug: requests to the servlets of " + loader + " go through the idempotency filter");
+        }
+    }
+
+    /** A class that {@link InlineAdvice} leaves to Byte Buddy, and why. */
+    void byteBuddy(String internalName, RuntimeException reason) {
+        byByteBuddy.increment();
+        if (debug) {
+            AgentOutput.line("debug: " + internalName.replace('/', '.') + " is woven by Byte Buddy: " + reason);
         }
     }
 
@@ -80,7 +90,8 @@ final class TransformLog {
                 + " (offered " + offered.sum() + " classes, scanned " + scanned.sum() + " outside ignored packages, "
                 + named.sum() + " naming @Idempotent, " + wovenByAspect.size() + " left to the aspect; "
                 + nanos.sum() / 1_000_000 + " ms in the transformer, " + prepareNanos.sum() / 1_000_000
-                + " ms in initializers compiling plans" + (servlets.isEmpty() ? "" : "; the filter in front of "
+                + " ms in initializers compiling plans" + (byByteBuddy.sum() == 0 ? "" : "; "
+                + byByteBuddy.sum() + " woven by Byte Buddy") + (servlets.isEmpty() ? "" : "; the filter in front of "
                 + servlets.size() + " servlet " + (servlets.size() == 1 ? "API" : "APIs")) + ")";
     }
 

@@ -30,32 +30,52 @@ import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.dynamic.ClassFileLocator;
 import net.bytebuddy.dynamic.DynamicType;
 import net.bytebuddy.dynamic.scaffold.TypeValidation;
+import net.bytebuddy.jar.asm.MethodTooLargeException;
 import net.bytebuddy.matcher.ElementMatcher;
 import net.bytebuddy.pool.TypePool;
 
 /**
- * Rewrites one class: inlines {@link IdempotentAdvice} into its {@code @Idempotent} methods and {@link PrepareAdvice}
- * into its initializers (or a {@link Refusal} where its loader cannot see the agent). Byte Buddy's decoration only
- * visits existing code, so the class's shape never changes. Built on the first class that names {@code @Idempotent},
- * so a JVM without one never loads Byte Buddy.
+ * Rewrites one class: writes the advice into its {@code @Idempotent} methods and the plans' preparation into its
+ * initializers ({@link InlineAdvice}, plain ASM), or a {@link Refusal} where its loader cannot see the agent. Only
+ * existing code changes, so the class's shape never does. Byte Buddy's {@code Advice}, with {@link IdempotentAdvice},
+ * {@link PrepareAdvice} and {@link ServletAdvice}, does the same for the classes {@link InlineAdvice} leaves to it
+ * (class files older than Java 7, frames it does not expect); it is built on the first such class, so a JVM without
+ * one never loads Byte Buddy beyond its ASM.
  */
 final class Weaver {
 
-    /** The methods that get the advice: annotated by name (the annotation class is never loaded to match), with code. */
-    static final ElementMatcher.Junction<MethodDescription> IDEMPOTENT_METHODS =
-            isAnnotatedWith(named(PlanTable.IDEMPOTENT))
-                    .and(not(isAbstract())).and(not(isNative())).and(not(isBridge())).and(not(isSynthetic()));
-
     private final Instrumentation inst;
     private final TransformLog log;
-    private final ByteBuddy byteBuddy = new ByteBuddy().with(TypeValidation.DISABLED);
-    private final AsmVisitorWrapper idempotent = Advice.to(IdempotentAdvice.class).on(IDEMPOTENT_METHODS);
-    private final AsmVisitorWrapper prepare = Advice.to(PrepareAdvice.class).on(isTypeInitializer().or(isConstructor()));
     private final LoaderCheck loaders = new LoaderCheck();
-    /** {@code HttpServlet.service(ServletRequest, ServletResponse)}, the one entry of every request to a servlet. */
-    private final AsmVisitorWrapper servlet = Advice.to(ServletAdvice.class).on(named("service").and(isPublic())
-            .and(takesArguments(2)).and(takesArgument(0, named("jakarta.servlet.ServletRequest")))
-            .and(takesArgument(1, named("jakarta.servlet.ServletResponse"))));
+    private volatile WithByteBuddy byteBuddy;
+
+    /** Byte Buddy's way: about 750 classes loaded, so only for what {@link InlineAdvice} cannot do. */
+    private static final class WithByteBuddy {
+        /** The methods that get the advice: annotated by name (the annotation class is never loaded), with code. */
+        static final ElementMatcher.Junction<MethodDescription> IDEMPOTENT_METHODS =
+                isAnnotatedWith(named(PlanTable.IDEMPOTENT))
+                        .and(not(isAbstract())).and(not(isNative())).and(not(isBridge())).and(not(isSynthetic()));
+        final ByteBuddy byteBuddy = new ByteBuddy().with(TypeValidation.DISABLED);
+        final AsmVisitorWrapper idempotent = Advice.to(IdempotentAdvice.class).on(IDEMPOTENT_METHODS);
+        final AsmVisitorWrapper prepare = Advice.to(PrepareAdvice.class).on(isTypeInitializer().or(isConstructor()));
+        /** {@code HttpServlet.service(ServletRequest, ServletResponse)}, the one entry of every request to a servlet. */
+        final AsmVisitorWrapper servlet = Advice.to(ServletAdvice.class).on(named("service").and(isPublic())
+                .and(takesArguments(2)).and(takesArgument(0, named("jakarta.servlet.ServletRequest")))
+                .and(takesArgument(1, named("jakarta.servlet.ServletResponse"))));
+    }
+
+    private WithByteBuddy byteBuddy() {
+        WithByteBuddy b = byteBuddy;
+        if (b == null) {
+            synchronized (this) {
+                b = byteBuddy;
+                if (b == null) {
+                    byteBuddy = b = new WithByteBuddy();
+                }
+            }
+        }
+        return b;
+    }
 
     Weaver(Instrumentation inst, TransformLog log) {
         this.inst = inst;
@@ -86,9 +106,18 @@ final class Weaver {
         if (!loaders.seesAgent(loader)) {
             return null; // seesAgent said so
         }
-        Parsed parsed = Parsed.of(loader, internalName, classFile);
-        byte[] woven = byteBuddy.decorate(parsed.type(), parsed.locator()).visit(servlet).make(parsed.pool()).getBytes();
-        log.servlet(parsed.type().getName(), loader);
+        byte[] woven;
+        try {
+            woven = InlineAdvice.servlet(classFile);
+        } catch (MethodTooLargeException tooLarge) {
+            throw tooLarge; // Byte Buddy's advice would not fit either
+        } catch (RuntimeException leftToByteBuddy) {
+            log.byteBuddy(internalName, leftToByteBuddy);
+            WithByteBuddy b = byteBuddy();
+            Parsed parsed = Parsed.of(loader, internalName, classFile);
+            woven = b.byteBuddy.decorate(parsed.type(), parsed.locator()).visit(b.servlet).make(parsed.pool()).getBytes();
+        }
+        log.servlet(internalName.replace('/', '.'), loader);
         return woven;
     }
 
@@ -109,18 +138,40 @@ final class Weaver {
     }
 
     private Woven rewrite(ClassLoader loader, String internalName, byte[] classFile) {
-        Parsed parsed = Parsed.of(loader, internalName, classFile);
-        TypeDescription type = parsed.type();
-        MethodList<?> methods = type.getDeclaredMethods().filter(IDEMPOTENT_METHODS);
-        if (methods.isEmpty()) {
+        Woven woven;
+        try {
+            if (TestFailures.injected(TestFailures.INLINE)) {
+                throw new InlineAdvice.Unsupported("-D" + TestFailures.PROPERTY + "=" + TestFailures.INLINE);
+            }
+            InlineAdvice.Result inline = InlineAdvice.idempotent(classFile);
+            woven = inline == null ? null : new Woven(inline.classFile(), inline.methods());
+        } catch (MethodTooLargeException tooLarge) {
+            throw tooLarge; // Byte Buddy's advice would not fit either
+        } catch (RuntimeException leftToByteBuddy) {
+            log.byteBuddy(internalName, leftToByteBuddy);
+            woven = withByteBuddy(loader, internalName, classFile);
+        }
+        if (woven == null) {
             return null; // names the annotation's type, but declares no method that carries it
         }
         if (!loaders.seesAgent(loader)) {
             return new Woven(Refusal.rewrite(classFile, "its class loader cannot see the idempotency agent's classes"
                     + " (dev.idempotency.*), so it cannot be made idempotent; let that loader delegate"
-                    + " dev.idempotency.* to the system class loader", Refusal.apiVisible(loader)), methods.size());
+                    + " dev.idempotency.* to the system class loader", Refusal.apiVisible(loader)), woven.methods());
         }
-        DynamicType.Builder<?> builder = byteBuddy.decorate(type, parsed.locator()).visit(idempotent).visit(prepare);
+        return woven;
+    }
+
+    private Woven withByteBuddy(ClassLoader loader, String internalName, byte[] classFile) {
+        WithByteBuddy b = byteBuddy();
+        Parsed parsed = Parsed.of(loader, internalName, classFile);
+        TypeDescription type = parsed.type();
+        MethodList<?> methods = type.getDeclaredMethods().filter(WithByteBuddy.IDEMPOTENT_METHODS);
+        if (methods.isEmpty()) {
+            return null;
+        }
+        DynamicType.Builder<?> builder = b.byteBuddy.decorate(type, parsed.locator()).visit(b.idempotent)
+                .visit(b.prepare);
         return new Woven(builder.make(parsed.pool()).getBytes(), methods.size());
     }
 

@@ -66,6 +66,54 @@ class InProcessAgentTest {
         assertThat(service.apply(id) + "/" + service.apply(id)).as("the original code again").isEqualTo("late-3/late-4");
     }
 
+    /** Every shape of method, through the plain-ASM weaver and through Byte Buddy: each runs once, then replays. */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(booleans = {false, true})
+    void methodsOfEveryShapeRunOnceAndReplayTheirResults(boolean byteBuddy) throws Exception {
+        Instrumentation inst = ByteBuddyAgent.install();
+        TransformLog log = new TransformLog(false);
+        AgentInstaller.Installation installation = AgentInstaller.install(inst, log, false);
+        if (byteBuddy) {
+            System.setProperty(TestFailures.PROPERTY, TestFailures.INLINE);
+        }
+        try {
+            Class<?> type = new ChildFirstLoader().loadClass("dev.idempotency.testapp.Shapes");
+            assertThat(log.byByteBuddy.sum()).isEqualTo(byteBuddy ? 1 : 0);
+            Function<String, String> shapes = newService(type);
+            String id = "s" + UUID.randomUUID();
+            String expected = "[" + (30 + 2 + id.length()) + ", 2.083333333333333, [" + id.length()
+                    + ", 3], tried, caught inner, looped, 42, false, s] runs=";
+            // nine of the ten methods are instance methods: runs counts them; the static one counts elsewhere
+            assertThat(shapes.apply(id)).isEqualTo(expected + 9);
+            assertThat(shapes.apply(id)).as("every one replayed").isEqualTo(expected + 9);
+            assertThat(type.getField("counted").getInt(null)).isEqualTo(1);
+        } finally {
+            System.clearProperty(TestFailures.PROPERTY);
+            installation.close();
+        }
+    }
+
+    @Test
+    void whatThePlainAsmWeaverLeavesToByteBuddyIsInstrumentedTheSameWay() throws Exception {
+        Instrumentation inst = ByteBuddyAgent.install();
+        TransformLog log = new TransformLog(false);
+        AgentInstaller.Installation installation = AgentInstaller.install(inst, log, false);
+        System.setProperty(TestFailures.PROPERTY, TestFailures.INLINE);
+        try {
+            Class<?> type = new ChildFirstLoader().loadClass(LATE_SERVICE);
+            Function<String, String> service = newService(type);
+            assertThat(log.byByteBuddy.sum()).as("woven by Byte Buddy").isEqualTo(1);
+            assertThat(log.instrumented()).contains(LATE_SERVICE);
+            String id = UUID.randomUUID().toString();
+            assertThat(service.apply(id) + "/" + service.apply(id)).isEqualTo("late-1/late-1");
+            inst.retransformClasses(type);
+            assertThat(service.apply(id) + "/" + service.apply(UUID.randomUUID().toString())).isEqualTo("late-1/late-2");
+        } finally {
+            System.clearProperty(TestFailures.PROPERTY);
+            installation.close();
+        }
+    }
+
     @Test
     void aClassWhoseLoaderCannotSeeTheAgentRefusesToRunRatherThanRunUnprotected() throws Exception {
         Instrumentation inst = ByteBuddyAgent.install();

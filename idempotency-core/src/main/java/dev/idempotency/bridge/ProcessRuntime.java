@@ -4,6 +4,8 @@ import dev.idempotency.IdempotencyConfigurationException;
 import dev.idempotency.IdempotencyStoreException;
 import dev.idempotency.core.IdempotencyConfig;
 import dev.idempotency.internal.IdempotencyEngine;
+import dev.idempotency.internal.Log;
+import dev.idempotency.internal.StoreUris;
 import java.util.Map;
 
 /**
@@ -16,8 +18,6 @@ import java.util.Map;
  * failure is kept, and every call refuses to run with it until a runtime is installed.
  */
 public final class ProcessRuntime {
-
-    private static final System.Logger LOG = System.getLogger("dev.idempotency");
 
     private static volatile IdempotencyEngine current;
     private static volatile IdempotencyConfigurationException broken;
@@ -40,12 +40,12 @@ public final class ProcessRuntime {
         if (error == null) {
             try {
                 current = IdempotencyEngine.create(Settings.load(settingOverrides).toConfig());
-                LOG.log(System.Logger.Level.INFO, "idempotency: using store " + current.store().describe());
+                Log.LOGGER.log(System.Logger.Level.INFO, "idempotency: using store " + current.store().describe());
                 return current;
             } catch (IdempotencyStoreException e) {
                 // A store that breaks the SPI's rule and connects while it is built: refuse this call (fail closed)
                 // and build again on a later one, so the application recovers by itself when the store comes up.
-                LOG.log(System.Logger.Level.ERROR, "idempotency: cannot reach the store yet: " + e.getMessage()
+                Log.LOGGER.log(System.Logger.Level.ERROR, "idempotency: cannot reach the store yet: " + e.getMessage()
                         + "; calls are refused until it answers");
                 throw e;
             } catch (IdempotencyConfigurationException e) {
@@ -54,7 +54,7 @@ public final class ProcessRuntime {
                 broken = error = new IdempotencyConfigurationException(
                         "cannot start the idempotency runtime: " + e.getMessage(), null, null, e);
             }
-            LOG.log(System.Logger.Level.ERROR, "idempotency: " + error.getMessage()
+            Log.LOGGER.log(System.Logger.Level.ERROR, "idempotency: " + error.getMessage()
                     + "; every @Idempotent method will refuse to run until this is fixed");
         }
         throw new IdempotencyConfigurationException(error.getMessage() + " (every @Idempotent method refuses to run)",
@@ -87,6 +87,31 @@ public final class ProcessRuntime {
         if (previous != null) {
             previous.retire(previous.store() != next.store());
         }
+    }
+
+    /**
+     * Checks what building a runtime from this configuration would check first, without building it: that a store
+     * provider accepts its store URI and finds it well-formed. No store, cache, connection or thread is made.
+     */
+    public static void validate(IdempotencyConfig config) {
+        if (config.store() == null) {
+            StoreUris.validate(config.storeUri());
+        }
+    }
+
+    /**
+     * As {@link #install}, unless a runtime is in use already (one the application configured, say): the agent builds
+     * the runtime at the first {@code @Idempotent} call, not in {@code premain}, and must not replace the
+     * application's.
+     *
+     * @return whether this configuration was installed
+     */
+    public static synchronized boolean installIfAbsent(IdempotencyConfig config) {
+        if (current != null) {
+            return false;
+        }
+        install(config);
+        return true;
     }
 
     /**

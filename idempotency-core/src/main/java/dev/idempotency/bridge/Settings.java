@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URL;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 
@@ -86,7 +85,7 @@ public final class Settings {
         if (value != null) {
             return new Found(value, "system property " + name);
         }
-        String env = name.replaceAll("([a-z])([A-Z])", "$1_$2").toUpperCase(Locale.ROOT).replace('.', '_');
+        String env = environmentName(name);
         value = System.getenv(env);
         if (value != null) {
             return new Found(value, "environment variable " + env);
@@ -119,21 +118,49 @@ public final class Settings {
         return found;
     }
 
+    /** {@code idempotency.maxResultSize} as {@code IDEMPOTENCY_MAX_RESULT_SIZE}. */
+    static String environmentName(String name) {
+        StringBuilder env = new StringBuilder(name.length() + 4);
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (c >= 'A' && c <= 'Z' && i > 0 && name.charAt(i - 1) >= 'a' && name.charAt(i - 1) <= 'z') {
+                env.append('_');
+            }
+            env.append(c == '.' ? '_' : Character.toUpperCase(c));
+        }
+        return env.toString();
+    }
+
+    /**
+     * The runtime's configuration from these settings. Plain calls rather than a lambda per setting: the agent's
+     * premain runs this, and each lambda's first use spins a class.
+     */
     public IdempotencyConfig toConfig() {
         IdempotencyConfig.Builder b = IdempotencyConfig.builder();
-        apply(STORE, b::storeUri);
-        apply(TTL, b::defaultTtl);
-        apply(LEASE, b::defaultLease);
-        apply(FAIL_OPEN, b::failOpen);
-        apply(MAX_RESULT_SIZE, b::maxResultSize);
+        for (String name : new String[] {STORE, TTL, LEASE, FAIL_OPEN, MAX_RESULT_SIZE}) {
+            Found found = find(name);
+            if (found == null) {
+                continue;
+            }
+            try {
+                switch (name) {
+                    case STORE -> b.storeUri(found.value());
+                    case TTL -> b.defaultTtl(found.value());
+                    case LEASE -> b.defaultLease(found.value());
+                    case FAIL_OPEN -> b.failOpen(found.value());
+                    default -> b.maxResultSize(found.value());
+                }
+            } catch (IdempotencyConfigurationException | IllegalArgumentException e) {
+                throw fromSource(found, e);
+            }
+        }
         return b.build();
     }
 
-    private void apply(String name, java.util.function.Consumer<String> setter) {
-        read(name, (n, value) -> {
-            setter.accept(value);
-            return value;
-        });
+    /** A refusal of a value, its message starting with the value's source. */
+    private static IdempotencyConfigurationException fromSource(Found found, RuntimeException refusal) {
+        return new IdempotencyConfigurationException("from " + found.source() + ": " + refusal.getMessage(), null,
+                null, refusal instanceof IdempotencyConfigurationException ? refusal.getCause() : null);
     }
 
     /**
@@ -148,11 +175,8 @@ public final class Settings {
         }
         try {
             return parse.apply(name, found.value());
-        } catch (IdempotencyConfigurationException e) {
-            throw new IdempotencyConfigurationException(
-                    "from " + found.source() + ": " + e.getMessage(), null, null, e.getCause());
-        } catch (IllegalArgumentException e) {
-            throw new IdempotencyConfigurationException("from " + found.source() + ": " + e.getMessage(), null, null);
+        } catch (IdempotencyConfigurationException | IllegalArgumentException e) {
+            throw fromSource(found, e);
         }
     }
 }

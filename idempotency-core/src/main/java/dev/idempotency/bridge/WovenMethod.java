@@ -1,5 +1,6 @@
 package dev.idempotency.bridge;
 
+import dev.idempotency.internal.Log;
 import dev.idempotency.internal.MethodPlan;
 import java.lang.reflect.Method;
 import java.util.concurrent.ConcurrentHashMap;
@@ -10,8 +11,6 @@ import java.util.concurrent.ConcurrentHashMap;
  * so they go when the class's loader goes.
  */
 public final class WovenMethod {
-
-    private static final System.Logger LOG = System.getLogger("dev.idempotency");
 
     private static final ClassValue<ConcurrentHashMap<Method, WovenMethod>> METHODS = new ClassValue<>() {
         @Override
@@ -39,7 +38,7 @@ public final class WovenMethod {
     private static WovenMethod compile(Method method) {
         MethodPlan plan = MethodPlan.compile(method);
         if (plan.failure() != null) {
-            LOG.log(System.Logger.Level.ERROR, "idempotency: " + plan.failure().getMessage()
+            Log.LOGGER.log(System.Logger.Level.ERROR, "idempotency: " + plan.failure().getMessage()
                     + "; every call of this method will refuse to run");
         }
         return new WovenMethod(plan);

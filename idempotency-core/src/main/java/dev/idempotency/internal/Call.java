@@ -15,8 +15,6 @@ import java.util.concurrent.ExecutionException;
  */
 public final class Call extends dev.idempotency.bridge.Invocation {
 
-    private static final System.Logger LOG = System.getLogger("dev.idempotency");
-
     private final IdempotencyEngine engine;
     private final MethodPlan plan;
     private final String key;
@@ -230,7 +228,7 @@ public final class Call extends dev.idempotency.bridge.Invocation {
             return !engine.store.claimedInTransaction(plan.namespace, key, owner)
                     && TransactionHooks.defer(plan.context, ending);
         } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.ERROR, "idempotency: cannot wait for the transaction around "
+            Log.LOGGER.log(System.Logger.Level.ERROR, "idempotency: cannot wait for the transaction around "
                     + plan.description + " to end; recording key '" + key + "' now", e);
             return false;
         }
@@ -243,7 +241,7 @@ public final class Call extends dev.idempotency.bridge.Invocation {
         } catch (RuntimeException e) {
             // The claim stays until its lease runs out; then the key is free again.
             engine.emit(IdempotencyEvent.Type.STORE_ERROR, plan, key, e);
-            LOG.log(System.Logger.Level.WARNING, "idempotency: could not release key '" + key + "' (namespace "
+            Log.LOGGER.log(System.Logger.Level.WARNING, "idempotency: could not release key '" + key + "' (namespace "
                     + plan.namespace + ") after " + plan.description + " failed or its transaction rolled back; it frees"
                     + " itself when the lease ends", e);
         }
@@ -262,14 +260,14 @@ public final class Call extends dev.idempotency.bridge.Invocation {
                 outcome = Outcome.unreplayable("the result of " + plan.description + " is larger than maxResultSize ("
                         + engine.maxResultSize + " bytes of JSON), so it was not stored; raise"
                         + " idempotency.maxResultSize or return less");
-                LOG.log(System.Logger.Level.ERROR, "idempotency: " + plan.description + " ran for key '" + key
+                Log.LOGGER.log(System.Logger.Level.ERROR, "idempotency: " + plan.description + " ran for key '" + key
                         + "' (namespace " + plan.namespace + "), but " + outcome.body()
                         + "; replays of this key will fail instead of running again");
             }
         } catch (Exception e) {
             outcome = Outcome.unreplayable("the result of type " + (value == null ? "null" : value.getClass().getName())
                     + " could not be encoded as " + plan.codec.describeType() + ": " + e.getMessage());
-            LOG.log(System.Logger.Level.ERROR, "idempotency: " + plan.description + " ran for key '" + key
+            Log.LOGGER.log(System.Logger.Level.ERROR, "idempotency: " + plan.description + " ran for key '" + key
                     + "', but " + outcome.body() + "; replays of this key will fail instead of running again");
         }
         complete(outcome);
@@ -322,14 +320,14 @@ public final class Call extends dev.idempotency.bridge.Invocation {
             engine.emit(IdempotencyEvent.Type.STORE_ERROR, plan, key, e);
             if (engine.keeper.isHeld(hold) && engine.pending.retryLater(this, outcome, attempt + 1)) {
                 if (attempt == 0) {
-                    LOG.log(System.Logger.Level.WARNING, "idempotency: " + plan.description + " ran for key '" + key
+                    Log.LOGGER.log(System.Logger.Level.WARNING, "idempotency: " + plan.description + " ran for key '" + key
                             + "' (namespace " + plan.namespace + "), but the store cannot take its outcome yet (" + e
                             + "); the claim is kept and the outcome retried until the store takes it");
                 }
                 return false;
             }
             boolean stillHeld = engine.keeper.drop(hold);
-            LOG.log(System.Logger.Level.ERROR, "idempotency: " + plan.description + " ran for key '" + key
+            Log.LOGGER.log(System.Logger.Level.ERROR, "idempotency: " + plan.description + " ran for key '" + key
                     + "' (namespace " + plan.namespace + "), but its outcome could not be stored"
                     + (stillHeld ? " and too many outcomes are already waiting for the store (or the runtime closed)"
                     : " and its claim was lost")
@@ -340,12 +338,12 @@ public final class Call extends dev.idempotency.bridge.Invocation {
         if (recorded) {
             engine.emit(IdempotencyEvent.Type.EXECUTED, plan, key, null);
             if (attempt > 0) {
-                LOG.log(System.Logger.Level.INFO, "idempotency: the outcome of " + plan.description + " for key '"
+                Log.LOGGER.log(System.Logger.Level.INFO, "idempotency: the outcome of " + plan.description + " for key '"
                         + key + "' (namespace " + plan.namespace + ") is recorded, after " + attempt + " retries");
             }
         } else if (held) {
             engine.emit(IdempotencyEvent.Type.LEASE_LOST, plan, key, null);
-            LOG.log(System.Logger.Level.WARNING, "idempotency: " + plan.description + " ran for key '" + key
+            Log.LOGGER.log(System.Logger.Level.WARNING, "idempotency: " + plan.description + " ran for key '" + key
                     + "' (namespace " + plan.namespace + "), but its claim was no longer in progress under this call"
                     + (attempt > 0 ? " (taken over after its lease ran out, or recorded by an earlier attempt whose"
                     + " answer was lost)" : " (taken over after its lease ran out)") + "; the outcome is not recorded");

@@ -25,7 +25,6 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class IdempotencyEngine implements AutoCloseable {
 
-    private static final System.Logger LOG = System.getLogger("dev.idempotency");
     private static final long WAIT_MIN_NANOS = TimeUnit.MICROSECONDS.toNanos(500);
     private static final long WAIT_MAX_NANOS = TimeUnit.MILLISECONDS.toNanos(25);
 
@@ -78,7 +77,7 @@ public final class IdempotencyEngine implements AutoCloseable {
             @Override
             public void leaseLost(LeaseKeeper.Hold hold) {
                 emit(IdempotencyEvent.Type.LEASE_LOST, hold.plan, hold.key, null);
-                LOG.log(System.Logger.Level.WARNING, "idempotency: " + hold.plan.description + " lost its claim on key '"
+                Log.LOGGER.log(System.Logger.Level.WARNING, "idempotency: " + hold.plan.description + " lost its claim on key '"
                         + hold.key + "' (namespace " + hold.plan.namespace + ") while running; its outcome will not be recorded");
             }
 
@@ -106,7 +105,7 @@ public final class IdempotencyEngine implements AutoCloseable {
                 LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
                 if (!warned && ticker.getAsLong() - since > TimeUnit.MINUTES.toNanos(1)) {
                     warned = true;
-                    LOG.log(System.Logger.Level.WARNING, "idempotency: a replaced runtime (store " + store.describe()
+                    Log.LOGGER.log(System.Logger.Level.WARNING, "idempotency: a replaced runtime (store " + store.describe()
                             + ") still has calls running after a minute; it is closed when they are done");
                 }
             }
@@ -426,7 +425,7 @@ public final class IdempotencyEngine implements AutoCloseable {
         long last = lastFailOpenWarning.get();
         if ((last == Long.MIN_VALUE || now - last >= TimeUnit.MINUTES.toNanos(1))
                 && lastFailOpenWarning.compareAndSet(last, now)) {
-            LOG.log(System.Logger.Level.WARNING, "idempotency: the store failed and failOpen is set, so calls run"
+            Log.LOGGER.log(System.Logger.Level.WARNING, "idempotency: the store failed and failOpen is set, so calls run"
                     + " WITHOUT deduplication until it recovers (logged at most once a minute); first: "
                     + plan.description + " for key '" + key + "': " + e.getMessage());
         }
@@ -476,7 +475,7 @@ public final class IdempotencyEngine implements AutoCloseable {
             try {
                 listener.onEvent(event);
             } catch (RuntimeException e) {
-                LOG.log(System.Logger.Level.WARNING, "idempotency: listener " + listener + " failed on " + event, e);
+                Log.LOGGER.log(System.Logger.Level.WARNING, "idempotency: listener " + listener + " failed on " + event, e);
             }
         }
     }
@@ -485,7 +484,7 @@ public final class IdempotencyEngine implements AutoCloseable {
     public void close() {
         int waiting = pending.size();
         if (waiting > 0) {
-            LOG.log(System.Logger.Level.WARNING, "idempotency: closing with " + waiting + " outcomes the store has not"
+            Log.LOGGER.log(System.Logger.Level.WARNING, "idempotency: closing with " + waiting + " outcomes the store has not"
                     + " taken yet; their claims end with their leases, and then their keys run again");
         }
         pending.close();

@@ -28,14 +28,27 @@ final class Immutables {
 
     /** The class a result must have exactly to be shared, or {@code null} when the declared type is not immutable. */
     static Class<?> exactClass(JavaType type) {
-        if (type.isPrimitive()) {
-            return boxed(type.getRawClass());
-        }
         if (type.getRawClass() == Optional.class) {
             return type.getContentType() != null && immutable(type.getContentType().getRawClass(), new HashSet<>())
                     && type.getContentType().getRawClass() != Optional.class ? Optional.class : null;
         }
-        return immutable(type.getRawClass(), new HashSet<>()) ? type.getRawClass() : null;
+        return exactClass(type.getRawClass());
+    }
+
+    /** As above, for a declared class that is not generic. */
+    static Class<?> exactClass(Class<?> type) {
+        if (type.isPrimitive()) {
+            return boxed(type);
+        }
+        return immutable(type, new HashSet<>()) ? type : null;
+    }
+
+    /**
+     * A primitive, a JDK value type or an enum: a declared result type that Jackson reads back whatever it holds, so
+     * its codec need not ask Jackson before a result must be encoded.
+     */
+    static boolean isPlainValue(Class<?> type) {
+        return type.isPrimitive() || VALUE_TYPES.contains(type) || type.isEnum();
     }
 
     private static boolean immutable(Class<?> type, Set<Class<?>> seen) {

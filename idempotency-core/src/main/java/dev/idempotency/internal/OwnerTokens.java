@@ -1,5 +1,8 @@
 package dev.idempotency.internal;
 
+import java.io.FileInputStream;
+import java.io.IOException;
+import java.io.InputStream;
 import java.security.SecureRandom;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -12,8 +15,7 @@ final class OwnerTokens {
     private final AtomicLong counter = new AtomicLong();
 
     OwnerTokens() {
-        byte[] bytes = new byte[8];
-        new SecureRandom().nextBytes(bytes);
+        byte[] bytes = randomBytes(8);
         StringBuilder sb = new StringBuilder(17);
         for (byte b : bytes) {
             sb.append(Character.forDigit((b >> 4) & 0xF, 16)).append(Character.forDigit(b & 0xF, 16));
@@ -34,5 +36,25 @@ final class OwnerTokens {
             n /= 36;
         }
         return new String(token, java.nio.charset.StandardCharsets.ISO_8859_1);
+    }
+
+    /**
+     * Bytes from the operating system's random source. The prefix needs to be unpredictable to other processes only in
+     * the sense of not colliding with theirs, and the kernel's generator gives that directly: where {@code /dev/urandom}
+     * exists it is read (one small file read), which spares the process the first {@link SecureRandom}, whose
+     * security-provider set-up cost tens of milliseconds at the first call of an application. A time, a process id or a
+     * host name would not do: containers started together share all three. Elsewhere {@code SecureRandom} does it.
+     */
+    static byte[] randomBytes(int n) {
+        byte[] bytes = new byte[n];
+        try (InputStream in = new FileInputStream("/dev/urandom")) {
+            if (in.readNBytes(bytes, 0, n) == n) {
+                return bytes;
+            }
+        } catch (IOException | SecurityException noDevice) {
+            // not a Unix, or not allowed: the JDK's own source below
+        }
+        new SecureRandom().nextBytes(bytes);
+        return bytes;
     }
 }

@@ -37,20 +37,47 @@ final class ResultCodec {
 
     private final boolean isVoid;
     private final boolean async;
-    private final JavaType valueType;
-    private final ObjectWriter writer;
-    private final ObjectReader reader;
+    /** The declared value type; for a plain value, Jackson's view of it is made when a result is first encoded. */
+    private final Type declaredValue;
+    /** The value type, its writer and reader; {@code null} until first needed for a plain value. */
+    private volatile Jackson jackson;
     /** The exact class of results that are immutable all the way down, or null if the declared type is not. */
     private final Class<?> immutableClass;
     private final java.util.function.Function<Object, String> bodyEncoder = this::encodeBody;
 
+    /** Jackson's view of the value type. */
+    private record Jackson(JavaType valueType, ObjectWriter writer, ObjectReader reader) {
+        static Jackson of(JavaType valueType) {
+            return new Jackson(valueType, Json.RESULTS.writerFor(valueType), Json.RESULTS.readerFor(valueType));
+        }
+    }
+
     private ResultCodec(boolean isVoid, boolean async, JavaType valueType) {
         this.isVoid = isVoid;
         this.async = async;
-        this.valueType = valueType;
-        this.writer = valueType == null ? null : Json.RESULTS.writerFor(valueType);
-        this.reader = valueType == null ? null : Json.RESULTS.readerFor(valueType);
+        this.declaredValue = valueType;
+        this.jackson = valueType == null ? null : Jackson.of(valueType);
         this.immutableClass = valueType == null ? null : Immutables.exactClass(valueType);
+    }
+
+    /**
+     * A plain value (a primitive, a JDK value type, an enum): readable by construction, so nothing is asked of Jackson
+     * until a result must be encoded or decoded. An in-process store keeps such results as they are and never does:
+     * a method returning a {@code String} on the memory store never loads Jackson.
+     */
+    private ResultCodec(boolean async, Class<?> plainValue) {
+        this.isVoid = false;
+        this.async = async;
+        this.declaredValue = plainValue;
+        this.immutableClass = Immutables.exactClass(plainValue);
+    }
+
+    private Jackson jackson() {
+        Jackson j = jackson;
+        if (j == null) {
+            jackson = j = Jackson.of(Json.RESULTS.getTypeFactory().constructType(declaredValue));
+        }
+        return j;
     }
 
     static ResultCodec forMethod(Method method) {
@@ -82,6 +109,9 @@ final class ResultCodec {
             return new ResultCodec(true, async, null);
         }
         check(where, type);
+        if (type instanceof Class<?> plain && Immutables.isPlainValue(plain)) {
+            return new ResultCodec(async, plain);
+        }
         JavaType javaType = Json.RESULTS.getTypeFactory().constructType(type);
         checkReadable(where, javaType);
         return new ResultCodec(false, async, javaType);
@@ -96,11 +126,11 @@ final class ResultCodec {
     }
 
     String describeType() {
-        return isVoid ? "void" : valueType.toCanonical();
+        return isVoid ? "void" : declaredValue instanceof Class<?> c ? c.getName() : jackson().valueType().toCanonical();
     }
 
     Outcome encode(Object value) throws JsonProcessingException {
-        return Outcome.value(isVoid ? VOID_BODY : writer.writeValueAsString(value));
+        return Outcome.value(isVoid ? VOID_BODY : jackson().writer().writeValueAsString(value));
     }
 
     /**
@@ -119,7 +149,7 @@ final class ResultCodec {
             return VOID_BODY;
         }
         try {
-            return writer.writeValueAsString(value);
+            return jackson().writer().writeValueAsString(value);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot encode a result as " + describeType() + ": " + e.getMessage(), e);
         }
@@ -132,7 +162,7 @@ final class ResultCodec {
             }
             return null;
         }
-        return reader.readValue(body);
+        return jackson().reader().readValue(body);
     }
 
     static Outcome encodeException(Throwable t) throws JsonProcessingException {

@@ -36,18 +36,34 @@ public final class StoreUris {
         return new ArrayList<>(found.values());
     }
 
+    /**
+     * The first provider that accepts the URI, in the order of {@link #providers()}. The providers are made one at a
+     * time, up to that one: the agent checks the URI in premain, and a provider it need not make is a provider whose
+     * classes it need not load (the JDBC store's, for {@code memory:}).
+     */
     public static IdempotencyStoreProvider providerFor(String uri) {
-        List<IdempotencyStoreProvider> providers = providers();
-        for (IdempotencyStoreProvider p : providers) {
-            if (p.accepts(uri)) {
-                return p;
+        for (ClassLoader loader : new ClassLoader[] {StoreUris.class.getClassLoader(),
+                Thread.currentThread().getContextClassLoader()}) {
+            if (loader == null) {
+                continue;
+            }
+            for (IdempotencyStoreProvider p : ServiceLoader.load(IdempotencyStoreProvider.class, loader)) {
+                if (p.accepts(uri)) {
+                    return p;
+                }
             }
         }
+        List<IdempotencyStoreProvider> providers = providers();
         String known = providers.stream().map(IdempotencyStoreProvider::uriForms).collect(Collectors.joining(", "));
         String hint = uri.startsWith("redis") ? "; add the idempotency-redis module for Redis"
                 : uri.startsWith("jdbc:") ? "; add the idempotency-jdbc module for a database" : "";
         throw new IdempotencyConfigurationException(
                 "unknown store URI '" + redact(uri) + "' (known: " + known + ")" + hint, null, null);
+    }
+
+    /** Whether a provider accepts the URI and finds it well-formed, without creating the store. */
+    public static void validate(String uri) {
+        providerFor(uri).validate(uri);
     }
 
     public static IdempotencyStore create(String uri, Clock clock) {

@@ -18,8 +18,6 @@ import java.util.List;
  */
 public final class TransactionHooks {
 
-    private static final System.Logger LOG = System.getLogger("dev.idempotency");
-
     /** What to do once the transaction has ended. */
     interface Ending {
         void committed();
@@ -98,7 +96,7 @@ public final class TransactionHooks {
                 default -> ending.unknown();
             }
         } catch (RuntimeException | Error e) {
-            LOG.log(System.Logger.Level.ERROR, "idempotency: recording an outcome after the transaction ended failed", e);
+            Log.LOGGER.log(System.Logger.Level.ERROR, "idempotency: recording an outcome after the transaction ended failed", e);
         }
     }
 

@@ -25,7 +25,16 @@ public final class MemoryStoreProvider implements IdempotencyStoreProvider {
     }
 
     @Override
+    public void validate(String uri) {
+        maxEntries(uri);
+    }
+
+    @Override
     public IdempotencyStore create(String uri, Clock clock) {
+        return new MemoryStore(clock, maxEntries(uri));
+    }
+
+    private static long maxEntries(String uri) {
         String rest = uri.substring(SCHEME.length());
         long maxEntries = MemoryStore.DEFAULT_MAX_ENTRIES;
         if (!rest.isEmpty()) {
@@ -49,7 +58,7 @@ public final class MemoryStoreProvider implements IdempotencyStoreProvider {
                 }
             }
         }
-        return new MemoryStore(clock, maxEntries);
+        return maxEntries;
     }
 
     private static IdempotencyConfigurationException bad(String uri, String why) {

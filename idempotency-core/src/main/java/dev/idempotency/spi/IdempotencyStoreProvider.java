@@ -15,6 +15,17 @@ public interface IdempotencyStoreProvider {
     boolean accepts(String uri);
 
     /**
+     * Checks an accepted URI as {@link #create} would, without creating the store: no connection, no pool, no
+     * thread, and as few classes loaded as can be. The javaagent calls it at start-up, so that a malformed URI is
+     * reported on its start-up line while the store itself is built at the first {@code @Idempotent} call. The
+     * default checks nothing, leaving every complaint to {@link #create}.
+     *
+     * @throws dev.idempotency.IdempotencyConfigurationException if the URI is malformed, naming the bad part
+     */
+    default void validate(String uri) {
+    }
+
+    /**
      * Creates the store for an accepted URI.
      *
      * @param clock the runtime's clock, for stores that keep time themselves

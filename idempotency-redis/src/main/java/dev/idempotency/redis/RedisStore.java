@@ -69,7 +69,10 @@ public final class RedisStore implements IdempotencyStore {
     /** How long a durable completion waits for its replicas, unless told otherwise. */
     public static final Duration DEFAULT_DURABLE_COMPLETION_TIMEOUT = Duration.ofSeconds(1);
 
-    private static final System.Logger LOG = System.getLogger("dev.idempotency.redis");
+    /** Made when first used: the agent's start-up checks a store URI through this class and has nothing to log. */
+    private static final class Logs {
+        static final System.Logger LOG = System.getLogger("dev.idempotency.redis");
+    }
     private static final long MAX_EXPIRY_MILLIS = Duration.ofDays(365L * 100).toMillis();
 
     private final RedisConnection redis;
@@ -120,7 +123,7 @@ public final class RedisStore implements IdempotencyStore {
                 }
                 // a server older than 7.0 (e.g. a replica promoted during an upgrade): use the script from now on
                 c.claimBySetGet = false;
-                LOG.log(System.Logger.Level.WARNING, "idempotency: Redis " + redis.server() + " refused SET … NX GET;"
+                Logs.LOG.log(System.Logger.Level.WARNING, "idempotency: Redis " + redis.server() + " refused SET … NX GET;"
                         + " claims use a script from now on");
             }
         }
@@ -485,6 +488,12 @@ public final class RedisStore implements IdempotencyStore {
          * be built while Redis is down (see {@link RedisStore}).
          */
         public RedisStore build() {
+            check();
+            return new RedisStore(settings());
+        }
+
+        /** That the settings fit together, as {@link #build} requires. */
+        Builder check() {
             if (mode == null && client == null) {
                 throw bad("no Redis given: call uri(…), standalone(…), sentinel(…), cluster(…) or client(…)");
             }
@@ -495,7 +504,7 @@ public final class RedisStore implements IdempotencyStore {
             if (mode == RedisSettings.Mode.CLUSTER && database != 0) {
                 throw bad("Redis Cluster has only database 0, but database was " + database);
             }
-            return new RedisStore(settings());
+            return this;
         }
 
         /** What the builder holds now, frozen. */

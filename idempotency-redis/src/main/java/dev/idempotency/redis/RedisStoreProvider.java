@@ -20,6 +20,12 @@ public final class RedisStoreProvider implements IdempotencyStoreProvider {
         return RedisUris.accepts(uri);
     }
 
+    /** Reads the URI into the builder's settings and checks them: no connection, no pool. */
+    @Override
+    public void validate(String uri) {
+        RedisStore.builder().uri(uri).check();
+    }
+
     @Override
     public IdempotencyStore create(String uri, Clock clock) {
         return RedisStore.create(uri);
