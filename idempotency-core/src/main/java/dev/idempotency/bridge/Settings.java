@@ -21,6 +21,8 @@ public final class Settings {
     public static final String LEASE = "idempotency.lease";
     public static final String FAIL_OPEN = "idempotency.failOpen";
     public static final String MAX_RESULT_SIZE = "idempotency.maxResultSize";
+    public static final String NEAR_CACHE_MAX_ENTRIES = "idempotency.nearCache.maxEntries";
+    public static final String NEAR_CACHE_MAX_AGE = "idempotency.nearCache.maxAge";
     public static final String PROPERTIES_FILE = "idempotency.properties";
 
     private final Map<String, String> overrides;
@@ -126,6 +128,8 @@ public final class Settings {
         apply(LEASE, b::defaultLease);
         apply(FAIL_OPEN, b::failOpen);
         apply(MAX_RESULT_SIZE, b::maxResultSize);
+        apply(NEAR_CACHE_MAX_ENTRIES, b::nearCacheMaxEntries);
+        apply(NEAR_CACHE_MAX_AGE, b::nearCacheMaxAge);
         return b.build();
     }
 
