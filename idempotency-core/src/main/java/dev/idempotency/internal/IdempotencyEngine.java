@@ -275,8 +275,8 @@ public final class IdempotencyEngine implements AutoCloseable {
      * {@link StoredRecord#expiresAt()} (by {@link #clock}), or when asked ({@link IdempotencyStore#remainingTtl}).
      */
     private void remember(MethodPlan plan, String key, StoredRecord record) {
-        if (nearCache == null) {
-            return;
+        if (nearCache == null || nearCache.get(plan.namespace, key) != null) {
+            return; // off, or another caller of this runtime (one that waited with us) has kept it already
         }
         long since = ticker.getAsLong();
         long remaining;
