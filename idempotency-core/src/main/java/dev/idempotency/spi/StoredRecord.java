@@ -54,4 +54,20 @@ public record StoredRecord(String owner, String fingerprint, Outcome outcome, lo
     public boolean hasExpiry() {
         return expiresAt != UNKNOWN_EXPIRY;
     }
+
+    /**
+     * Records are equal when they hold the same state: {@link #expiresAt()} is what the store told when it was read (a
+     * database's clock converted, a remaining ttl added to the time of the question), so two reads of one record may
+     * tell it a few milliseconds apart.
+     */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof StoredRecord other && Objects.equals(owner, other.owner)
+                && fingerprint.equals(other.fingerprint) && Objects.equals(outcome, other.outcome);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(owner, fingerprint, outcome);
+    }
 }
