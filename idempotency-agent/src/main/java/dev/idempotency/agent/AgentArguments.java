@@ -12,7 +12,8 @@ import java.util.regex.Pattern;
  * Pairs are separated by commas; a comma that is not followed by a {@code name=} belongs to the value before it, so
  * that {@code store=redis-cluster://10.0.0.1:7000,10.0.0.2:7000,ttl=PT10M} reads as two arguments.
  *
- * @param settings {@code store}, {@code ttl}, {@code lease}, {@code failOpen}, {@code maxResultSize}, and the servlet
+ * @param settings {@code store}, {@code ttl}, {@code lease}, {@code failOpen}, {@code maxResultSize},
+ *                 {@code nearCache.maxEntries}, {@code nearCache.maxAge}, and the servlet
  *                 filter's route mode {@code http.routes}, {@code http.header}, {@code http.maxBodySize},
  *                 {@code http.releaseOn5xx} (read by the filter when it starts), and the signed-request settings
  *                 {@code signature.*} (routes, window, keys.&lt;keyid&gt;, ...), as given
@@ -21,7 +22,8 @@ import java.util.regex.Pattern;
 record AgentArguments(Map<String, String> settings, boolean debug) {
 
     static final Set<String> SETTINGS = Set.of("store", "ttl", "lease", "failOpen", "maxResultSize",
-            "http.routes", "http.header", "http.maxBodySize", "http.releaseOn5xx");
+            "nearCache.maxEntries", "nearCache.maxAge", "http.routes", "http.header", "http.maxBodySize",
+            "http.releaseOn5xx");
     private static final String DEBUG = "debug";
     private static final Pattern NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_.-]*");
 
@@ -43,8 +45,9 @@ record AgentArguments(Map<String, String> settings, boolean debug) {
             } else if (candidate != null && NAME.matcher(candidate).matches()) {
                 if (!known) {
                     throw bad("unknown agent argument '" + candidate + "' in '" + Options.redact(arguments)
-                            + "' (known: store, ttl, lease, failOpen, maxResultSize, http.routes, http.header,"
-                            + " http.maxBodySize, http.releaseOn5xx, signature.*, debug)");
+                            + "' (known: store, ttl, lease, failOpen, maxResultSize, nearCache.maxEntries,"
+                            + " nearCache.maxAge, http.routes, http.header, http.maxBodySize, http.releaseOn5xx,"
+                            + " signature.*, debug)");
                 }
                 if (values.containsKey(candidate) || candidate.equals(name)) {
                     throw bad("agent argument " + candidate + "= is given twice in '" + Options.redact(arguments) + "'");

@@ -23,6 +23,9 @@ class AgentArgumentsTest {
         assertThat(parsed.debug()).isFalse();
         assertThat(AgentArguments.parse("debug=true").debug()).isTrue();
         assertThat(AgentArguments.parse("maxResultSize=512KiB").settings()).isEqualTo(Map.of("maxResultSize", "512KiB"));
+        assertThat(AgentArguments.parse("store=redis://127.0.0.1:6379,nearCache.maxEntries=0,nearCache.maxAge=30s")
+                .settings()).isEqualTo(Map.of("store", "redis://127.0.0.1:6379", "nearCache.maxEntries", "0",
+                        "nearCache.maxAge", "30s"));
     }
 
     @Test

@@ -20,6 +20,8 @@ public final class Settings {
     public static final String LEASE = "idempotency.lease";
     public static final String FAIL_OPEN = "idempotency.failOpen";
     public static final String MAX_RESULT_SIZE = "idempotency.maxResultSize";
+    public static final String NEAR_CACHE_MAX_ENTRIES = "idempotency.nearCache.maxEntries";
+    public static final String NEAR_CACHE_MAX_AGE = "idempotency.nearCache.maxAge";
     public static final String PROPERTIES_FILE = "idempotency.properties";
 
     private final Map<String, String> overrides;
@@ -137,7 +139,8 @@ public final class Settings {
      */
     public IdempotencyConfig toConfig() {
         IdempotencyConfig.Builder b = IdempotencyConfig.builder();
-        for (String name : new String[] {STORE, TTL, LEASE, FAIL_OPEN, MAX_RESULT_SIZE}) {
+        for (String name : new String[] {STORE, TTL, LEASE, FAIL_OPEN, MAX_RESULT_SIZE,
+                NEAR_CACHE_MAX_ENTRIES, NEAR_CACHE_MAX_AGE}) {
             Found found = find(name);
             if (found == null) {
                 continue;
@@ -148,6 +151,8 @@ public final class Settings {
                     case TTL -> b.defaultTtl(found.value());
                     case LEASE -> b.defaultLease(found.value());
                     case FAIL_OPEN -> b.failOpen(found.value());
+                    case NEAR_CACHE_MAX_ENTRIES -> b.nearCacheMaxEntries(found.value());
+                    case NEAR_CACHE_MAX_AGE -> b.nearCacheMaxAge(found.value());
                     default -> b.maxResultSize(found.value());
                 }
             } catch (IdempotencyConfigurationException | IllegalArgumentException e) {

@@ -30,6 +30,8 @@ public final class IdempotencyConfig {
     public static final Duration DEFAULT_LEASE = Duration.ofSeconds(30);
     /** The largest encoded result a store is handed: 1 MiB. */
     public static final int DEFAULT_MAX_RESULT_SIZE = 1 << 20;
+    /** How many completed records of a remote store the runtime keeps in its near cache: 10,000. */
+    public static final int DEFAULT_NEAR_CACHE_MAX_ENTRIES = 10_000;
 
     private final String storeUri;
     private final IdempotencyStore store;
@@ -39,6 +41,8 @@ public final class IdempotencyConfig {
     private final List<IdempotencyListener> listeners;
     private final boolean failOpen;
     private final int maxResultSize;
+    private final int nearCacheMaxEntries;
+    private final Duration nearCacheMaxAge;
 
     private IdempotencyConfig(Builder b) {
         this.storeUri = b.storeUri;
@@ -49,6 +53,8 @@ public final class IdempotencyConfig {
         this.listeners = List.copyOf(b.listeners);
         this.failOpen = b.failOpen;
         this.maxResultSize = b.maxResultSize;
+        this.nearCacheMaxEntries = b.nearCacheMaxEntries;
+        this.nearCacheMaxAge = b.nearCacheMaxAge;
     }
 
     public static Builder builder() {
@@ -105,6 +111,24 @@ public final class IdempotencyConfig {
         return maxResultSize;
     }
 
+    /**
+     * How many completed records of a remote store (one whose records leave the JVM: Redis, a database) the runtime
+     * keeps in its near cache, so that a replay of one of them asks the store nothing; 0 turns the cache off. An entry
+     * never outlives its record's expiry in the store (nor {@link #nearCacheMaxAge()}); a record deleted from the store
+     * by hand is still replayed from the cache until then. In-progress records are never kept.
+     */
+    public int nearCacheMaxEntries() {
+        return nearCacheMaxEntries;
+    }
+
+    /**
+     * How long at most a near-cache entry is kept, or {@code null} (the default) for as long as its record lives in
+     * the store: this bounds how long a record deleted from the store by hand is still replayed by this runtime.
+     */
+    public Duration nearCacheMaxAge() {
+        return nearCacheMaxAge;
+    }
+
     public Builder toBuilder() {
         Builder b = new Builder();
         b.storeUri = storeUri;
@@ -115,6 +139,8 @@ public final class IdempotencyConfig {
         b.listeners.addAll(listeners);
         b.failOpen = failOpen;
         b.maxResultSize = maxResultSize;
+        b.nearCacheMaxEntries = nearCacheMaxEntries;
+        b.nearCacheMaxAge = nearCacheMaxAge;
         return b;
     }
 
@@ -122,7 +148,9 @@ public final class IdempotencyConfig {
     public String toString() {
         return "IdempotencyConfig{store=" + (store != null ? store.describe() : StoreUris.redact(storeUri))
                 + ", defaultTtl=" + defaultTtl + ", defaultLease=" + defaultLease + (failOpen ? ", failOpen" : "")
-                + (maxResultSize != DEFAULT_MAX_RESULT_SIZE ? ", maxResultSize=" + maxResultSize : "") + "}";
+                + (maxResultSize != DEFAULT_MAX_RESULT_SIZE ? ", maxResultSize=" + maxResultSize : "")
+                + (nearCacheMaxEntries != DEFAULT_NEAR_CACHE_MAX_ENTRIES ? ", nearCacheMaxEntries=" + nearCacheMaxEntries
+                : "") + (nearCacheMaxAge != null ? ", nearCacheMaxAge=" + nearCacheMaxAge : "") + "}";
     }
 
     public static final class Builder {
@@ -134,8 +162,40 @@ public final class IdempotencyConfig {
         private final List<IdempotencyListener> listeners = new ArrayList<>();
         private boolean failOpen;
         private int maxResultSize = DEFAULT_MAX_RESULT_SIZE;
+        private int nearCacheMaxEntries = DEFAULT_NEAR_CACHE_MAX_ENTRIES;
+        private Duration nearCacheMaxAge;
 
         private Builder() {
+        }
+
+        /** See {@link IdempotencyConfig#nearCacheMaxEntries()}; 0 turns the near cache off. */
+        public Builder nearCacheMaxEntries(int entries) {
+            if (entries < 0) {
+                throw bad("nearCacheMaxEntries must be 0 (off) or more, but was " + entries);
+            }
+            this.nearCacheMaxEntries = entries;
+            return this;
+        }
+
+        /** {@code nearCacheMaxEntries} as text: a whole number, {@code 0} for off. */
+        public Builder nearCacheMaxEntries(String value) {
+            String v = value == null ? "" : value.trim();
+            if (!v.matches("[0-9]{1,10}") || Long.parseLong(v) > Integer.MAX_VALUE) {
+                throw bad("nearCacheMaxEntries must be a whole number, 0 (off) or more, but was "
+                        + (value == null ? "null" : "'" + value + "'"));
+            }
+            return nearCacheMaxEntries(Integer.parseInt(v));
+        }
+
+        /** See {@link IdempotencyConfig#nearCacheMaxAge()}; {@code null} for the record's own expiry. */
+        public Builder nearCacheMaxAge(Duration maxAge) {
+            this.nearCacheMaxAge = maxAge == null ? null : positive("nearCacheMaxAge", maxAge);
+            return this;
+        }
+
+        /** {@code nearCacheMaxAge} as text, e.g. {@code 30s} or {@code PT30S} (the syntax of {@link Options#duration}). */
+        public Builder nearCacheMaxAge(String text) {
+            return nearCacheMaxAge(parse("nearCacheMaxAge", text));
         }
 
         /** See {@link IdempotencyConfig#maxResultSize()}; at least 1 byte. */

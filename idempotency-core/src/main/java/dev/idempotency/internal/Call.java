@@ -4,6 +4,7 @@ import dev.idempotency.IdempotencyConfigurationException;
 import dev.idempotency.IdempotencyStoreException;
 import dev.idempotency.core.IdempotencyEvent;
 import dev.idempotency.spi.Outcome;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -21,30 +22,41 @@ public final class Call extends dev.idempotency.bridge.Invocation {
     private final String owner;
     private final LeaseKeeper.Hold hold;
     private final Outcome replay;
+    /** The payload fingerprint of our claim, for the near cache; null when the engine keeps none. */
+    private final String fingerprint;
+    /** The result as the immutable value itself, for the near cache; set before the outcome is recorded. */
+    private volatile Outcome live;
 
     private Call(IdempotencyEngine engine, MethodPlan plan, String key, String owner, LeaseKeeper.Hold hold,
-                 Outcome replay) {
+                 Outcome replay, String fingerprint) {
         this.engine = engine;
         this.plan = plan;
         this.key = key;
         this.owner = owner;
         this.hold = hold;
         this.replay = replay;
+        this.fingerprint = engine.nearCache == null ? null : fingerprint;
     }
 
     /** A claim of ours: the method runs, then reports. */
     Call(IdempotencyEngine engine, MethodPlan plan, String key, String owner, LeaseKeeper.Hold hold) {
-        this(engine, plan, key, owner, hold, null);
+        this(engine, plan, key, owner, hold, null, null);
+    }
+
+    /** A claim of ours on a remote store: the method runs, then reports; its outcome may go to the near cache. */
+    Call(IdempotencyEngine engine, MethodPlan plan, String key, String owner, LeaseKeeper.Hold hold,
+         String fingerprint) {
+        this(engine, plan, key, owner, hold, null, fingerprint);
     }
 
     /** A call that runs without deduplication, because the store failed and the runtime fails open. */
     Call(IdempotencyEngine engine, MethodPlan plan, String key) {
-        this(engine, plan, key, null, null, null);
+        this(engine, plan, key, null, null, null, null);
     }
 
     /** A replay of a stored outcome. */
     Call(IdempotencyEngine engine, MethodPlan plan, String key, Outcome replay) {
-        this(engine, plan, key, null, null, replay);
+        this(engine, plan, key, null, null, replay, null);
     }
 
     @Override
@@ -94,6 +106,9 @@ public final class Call extends dev.idempotency.bridge.Invocation {
                 } catch (Exception e) {
                     throw undecodable(engine, plan, key, "as " + plan.codec.describeType(), e);
                 }
+                if (engine.nearCache != null) {
+                    engine.nearCache.decoded(plan.namespace, key, replay, plan.codec, value);
+                }
                 return plan.codec.isAsync() ? CompletableFuture.completedFuture(value) : value;
             }
             case EXCEPTION -> {
@@ -117,6 +132,9 @@ public final class Call extends dev.idempotency.bridge.Invocation {
 
     private static IdempotencyStoreException undecodable(IdempotencyEngine engine, MethodPlan plan, String key,
                                                          String as, Exception e) {
+        if (engine.nearCache != null) {
+            engine.nearCache.invalidate(plan.namespace, key); // the next replay sees what the store holds then
+        }
         IdempotencyStoreException error = new IdempotencyStoreException("the stored record for key '" + key
                 + "' (namespace " + plan.namespace + ") does not decode " + as + " for " + plan.description
                 + ": " + e.getMessage() + "; the record is foreign or tampered with, and the method did not run",
@@ -253,6 +271,9 @@ public final class Call extends dev.idempotency.bridge.Invocation {
             complete(outcome);
             return;
         }
+        if (fingerprint != null) {
+            live = plan.codec.live(value);
+        }
         try {
             outcome = plan.codec.encode(value);
             int size = Utf8.length(outcome.body(), engine.maxResultSize);
@@ -314,8 +335,10 @@ public final class Call extends dev.idempotency.bridge.Invocation {
      */
     boolean attemptComplete(Outcome outcome, int attempt) {
         boolean recorded;
+        Duration ttl = plan.ttlOr(engine.defaultTtl);
+        long since = engine.ticker.getAsLong();
         try {
-            recorded = engine.store.complete(plan.namespace, key, owner, outcome, plan.ttlOr(engine.defaultTtl));
+            recorded = engine.store.complete(plan.namespace, key, owner, outcome, ttl);
         } catch (RuntimeException e) {
             engine.emit(IdempotencyEvent.Type.STORE_ERROR, plan, key, e);
             if (engine.keeper.isHeld(hold) && engine.pending.retryLater(this, outcome, attempt + 1)) {
@@ -336,6 +359,10 @@ public final class Call extends dev.idempotency.bridge.Invocation {
         }
         boolean held = engine.keeper.drop(hold);
         if (recorded) {
+            // a record written in the caller's transaction may still roll back: only the store knows it then
+            if (fingerprint != null && !engine.store.claimedInTransaction(plan.namespace, key, owner)) {
+                engine.remember(plan, key, fingerprint, outcome, live, since, ttl);
+            }
             engine.emit(IdempotencyEvent.Type.EXECUTED, plan, key, null);
             if (attempt > 0) {
                 Log.LOGGER.log(System.Logger.Level.INFO, "idempotency: the outcome of " + plan.description + " for key '"

@@ -58,6 +58,8 @@ public final class IdempotencyEngine implements AutoCloseable {
     private final boolean inProcessStore;
     /** The store when it is the in-memory one, whose completed records a replay may read before claiming. */
     private final dev.idempotency.memory.MemoryStore memory;
+    /** Completed records of a remote store, so that their replays ask it nothing; null when off or in-process. */
+    final NearCache nearCache;
     private final java.util.concurrent.atomic.AtomicLong lastFailOpenWarning = new java.util.concurrent.atomic.AtomicLong(Long.MIN_VALUE);
 
     IdempotencyEngine(IdempotencyConfig config) {
@@ -73,6 +75,8 @@ public final class IdempotencyEngine implements AutoCloseable {
         this.failOpen = config.failOpen();
         this.inProcessStore = store.inProcess();
         this.memory = store instanceof dev.idempotency.memory.MemoryStore m ? m : null;
+        this.nearCache = inProcessStore || config.nearCacheMaxEntries() == 0 ? null
+                : new NearCache(config.nearCacheMaxEntries(), config.nearCacheMaxAge(), ticker);
         this.keeper = new LeaseKeeper(store, ticker, new LeaseKeeper.Events() {
             @Override
             public void leaseLost(LeaseKeeper.Hold hold) {
@@ -233,6 +237,14 @@ public final class IdempotencyEngine implements AutoCloseable {
         long waitUntil = 0;
         WaitKey id = inProcessStore ? null : new WaitKey(plan.namespace, key);
         while (true) {
+            NearCache.Entry cached = nearCache == null ? null : nearCache.get(plan.namespace, key);
+            if (cached != null) {
+                // completed records never change in the store, they only expire (or an operator deletes them)
+                if (!cached.fingerprint.equals(fingerprint)) {
+                    throw keyReuse(plan, key);
+                }
+                return replay(plan, key, cached.outcomeFor(plan.codec));
+            }
             LocalHold local = inProcessStore ? null : localHolds.get(id);
             if (local != null && !local.hold.ended.isDone() && local.hold.confirmedAt(ticker.getAsLong())) {
                 // a call of this runtime holds the key: the store would say what we know, so do not ask it
@@ -264,7 +276,7 @@ public final class IdempotencyEngine implements AutoCloseable {
                 LocalHold mine = new LocalHold(hold, fingerprint);
                 localHolds.put(id, mine);
                 hold.ended.whenComplete((ignored, error) -> localHolds.remove(id, mine));
-                return new Call(this, plan, key, owner, hold);
+                return new Call(this, plan, key, owner, hold, fingerprint);
             }
             StoredRecord record = ((ClaimResult.Found) claim).record();
             while (record != null) {
@@ -272,9 +284,8 @@ public final class IdempotencyEngine implements AutoCloseable {
                     throw keyReuse(plan, key);
                 }
                 if (record.isCompleted()) {
-                    emit(IdempotencyEvent.Type.REPLAYED, plan, key, null);
-                    dev.idempotency.core.CurrentRequest.markReplayed();
-                    return new Call(this, plan, key, record.outcome());
+                    remember(plan, key, record);
+                    return replay(plan, key, record.outcome());
                 }
                 long now = ticker.getAsLong();
                 if (plan.onInProgress == OnInProgress.WAIT && !waiting) {
@@ -288,6 +299,69 @@ public final class IdempotencyEngine implements AutoCloseable {
                 record = nextState(plan, key, record, waitUntil);
             }
             // the key became free while we waited (its holder failed or died): try to claim it
+        }
+    }
+
+    private Call replay(MethodPlan plan, String key, dev.idempotency.spi.Outcome outcome) {
+        emit(IdempotencyEvent.Type.REPLAYED, plan, key, null);
+        dev.idempotency.core.CurrentRequest.markReplayed();
+        return new Call(this, plan, key, outcome);
+    }
+
+    /**
+     * Keeps a completed record that the store returned in the near cache, if the store tells when it expires: in its
+     * {@link StoredRecord#expiresAt()} (by {@link #clock}), or when asked ({@link IdempotencyStore#remainingTtl}).
+     */
+    private void remember(MethodPlan plan, String key, StoredRecord record) {
+        if (nearCache == null || nearCache.get(plan.namespace, key) != null) {
+            return; // off, or another caller of this runtime (one that waited with us) has kept it already
+        }
+        long since = ticker.getAsLong();
+        long ttl = saturatedNanos(plan.ttlOr(defaultTtl));
+        if (record.hasExpiry()) {
+            // never longer than this runtime's own ttl for the method, whatever clock the store told the expiry by
+            nearCache.put(plan.namespace, key, record.fingerprint(), record.outcome(), null, since,
+                    Math.min(TimeUnit.MILLISECONDS.toNanos(record.expiresAt() - clock.millis()), ttl));
+            return;
+        }
+        // Asking the store when the record expires costs a round trip: not on a key's first replay here, which would
+        // then take two where the store answered in one, but on its second, which saves one on every replay after it.
+        if (!nearCache.seenBefore(plan.namespace, key)) {
+            return;
+        }
+        Duration left;
+        try {
+            left = store.remainingTtl(plan.namespace, key, record);
+        } catch (RuntimeException e) {
+            // the record is read; only keeping it failed, so the replay goes on and the next one asks again
+            Log.LOGGER.log(System.Logger.Level.DEBUG, "idempotency: store " + store.describe() + " could not tell"
+                    + " when key '" + key + "' (namespace " + plan.namespace + ") expires: " + e);
+            return;
+        }
+        if (left != null) {
+            nearCache.put(plan.namespace, key, record.fingerprint(), record.outcome(), null, since,
+                    Math.min(saturatedNanos(left), ttl));
+        }
+    }
+
+    /**
+     * Keeps what this runtime has just recorded for {@code ttl} in the near cache; {@code live} is the outcome as the
+     * immutable value itself, when the result is one.
+     */
+    void remember(MethodPlan plan, String key, String fingerprint, dev.idempotency.spi.Outcome outcome,
+                  dev.idempotency.spi.Outcome live, long since, Duration ttl) {
+        if (nearCache != null) {
+            boolean asValue = live != null && outcome.kind() == dev.idempotency.spi.Outcome.Kind.VALUE;
+            nearCache.put(plan.namespace, key, fingerprint, asValue ? live : outcome, asValue ? plan.codec : null,
+                    since, saturatedNanos(ttl));
+        }
+    }
+
+    private static long saturatedNanos(Duration d) {
+        try {
+            return d.toNanos();
+        } catch (ArithmeticException e) {
+            return Long.MAX_VALUE;
         }
     }
 

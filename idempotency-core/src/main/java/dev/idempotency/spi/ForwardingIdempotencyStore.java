@@ -6,7 +6,8 @@ import java.util.Objects;
 /**
  * A store that hands every operation to another one: extend it to observe, time or alter a few operations of a real
  * store (metrics, tracing, fault injection in tests) and inherit the rest, including the optional ones
- * ({@link #claimedInTransaction}, {@link #inProcess}), which a hand-written wrapper tends to forget.
+ * ({@link #claimedInTransaction}, {@link #inProcess}, {@link #remainingTtl}), which a hand-written wrapper tends to
+ * forget.
  */
 public abstract class ForwardingIdempotencyStore implements IdempotencyStore {
 
@@ -44,6 +45,11 @@ public abstract class ForwardingIdempotencyStore implements IdempotencyStore {
     @Override
     public StoredRecord read(String namespace, String key) {
         return delegate.read(namespace, key);
+    }
+
+    @Override
+    public Duration remainingTtl(String namespace, String key, StoredRecord record) {
+        return delegate.remainingTtl(namespace, key, record);
     }
 
     @Override

@@ -35,6 +35,16 @@ public interface IdempotencyStore extends AutoCloseable {
     StoredRecord read(String namespace, String key);
 
     /**
+     * How long the completed record {@code record}, which {@link #claim} or {@link #read} has just returned for the
+     * key, stays in the store from now; {@code null} when the store cannot tell (the record is gone or changed, or the
+     * store keeps no expiry it can read). The runtime asks only for a record that it would keep in its near cache and
+     * whose {@link StoredRecord#expiresAt()} the store did not fill; it may cost a round trip, once per key.
+     */
+    default Duration remainingTtl(String namespace, String key, StoredRecord record) {
+        return null;
+    }
+
+    /**
      * Whether the claim of {@code owner} was written in the caller's own database transaction (a database store in
      * transactional mode), so that completing or releasing it commits or rolls back with that transaction: the engine
      * then does so at once. Otherwise, when the call runs inside a transaction (Spring's, or an

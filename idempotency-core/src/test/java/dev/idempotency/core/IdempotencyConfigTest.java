@@ -74,6 +74,34 @@ class IdempotencyConfigTest {
     }
 
     @Test
+    void theNearCacheIsOnByDefaultAndItsSettingsAreReadLikeTheOthers() {
+        IdempotencyConfig defaults = IdempotencyConfig.builder().build();
+        assertThat(defaults.nearCacheMaxEntries()).isEqualTo(10_000);
+        assertThat(defaults.nearCacheMaxAge()).isNull();
+        IdempotencyConfig.Builder b = IdempotencyConfig.builder();
+        assertThatThrownBy(() -> b.nearCacheMaxEntries(-1)).isInstanceOf(IdempotencyConfigurationException.class)
+                .hasMessage("nearCacheMaxEntries must be 0 (off) or more, but was -1");
+        assertThatThrownBy(() -> b.nearCacheMaxEntries("many"))
+                .hasMessage("nearCacheMaxEntries must be a whole number, 0 (off) or more, but was 'many'");
+        assertThatThrownBy(() -> b.nearCacheMaxAge("30")).hasMessageContaining("nearCacheMaxAge must be a duration");
+        assertThatThrownBy(() -> b.nearCacheMaxAge(Duration.ZERO))
+                .hasMessage("nearCacheMaxAge must be positive, but was PT0S");
+        try {
+            System.setProperty("idempotency.nearCache.maxEntries", "0");
+            System.setProperty("idempotency.nearCache.maxAge", "30s");
+            IdempotencyConfig config = IdempotencyConfig.fromEnvironment();
+            assertThat(config.nearCacheMaxEntries()).isZero();
+            assertThat(config.nearCacheMaxAge()).isEqualTo(Duration.ofSeconds(30));
+            System.setProperty("idempotency.nearCache.maxEntries", "-5");
+            assertThatThrownBy(IdempotencyConfig::fromEnvironment)
+                    .hasMessageContaining("system property idempotency.nearCache.maxEntries").hasMessageContaining("'-5'");
+        } finally {
+            System.clearProperty("idempotency.nearCache.maxEntries");
+            System.clearProperty("idempotency.nearCache.maxAge");
+        }
+    }
+
+    @Test
     void badMemoryUriIsRefusedWhenTheRuntimeStarts() {
         IdempotencyConfig config = IdempotencyConfig.builder().storeUri("memory:?maxEntries=-1").build();
         assertThatThrownBy(() -> Idempotency.configure(config)).isInstanceOf(IdempotencyConfigurationException.class)

@@ -56,8 +56,9 @@ abstract class Claims {
     final ClaimResult untilDecided(Sql.Args a, Attempt attempt) throws SQLException {
         long deadline = System.nanoTime() + MAX_CLAIM_NANOS;
         for (int n = 1; ; n++) {
+            a.localNow = clock.millis();
             if (!s.databaseClock) {
-                a.now = clock.millis();
+                a.now = a.localNow;
             }
             ClaimResult result = attempt.once();
             if (result != null) {
@@ -85,6 +86,11 @@ abstract class Claims {
         boolean live() {
             return row.expiresAt() > now;
         }
+    }
+
+    /** A live record found, with its expiry when it is completed (see {@link Rows.Row#record(long, long)}). */
+    static ClaimResult found(Seen seen, Sql.Args a) {
+        return ClaimResult.found(seen.row().record(seen.now(), a.localNow));
     }
 
     final Seen select(Connection c, Sql select, Sql.Args a) throws SQLException {

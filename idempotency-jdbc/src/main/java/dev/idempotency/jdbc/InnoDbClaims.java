@@ -47,7 +47,7 @@ final class InnoDbClaims extends StepwiseClaims {
                     seen = select(outside, s.selectForUpdate, a);
                 }
                 if (seen != null && seen.live()) {
-                    return ClaimResult.found(seen.row().record());
+                    return found(seen, a);
                 }
                 locked.add(hash); // from the next statement on, this transaction holds the row's lock (or its gap's)
                 ClaimResult result = seen == null ? (s.insertIfAbsent.update(c, a) == 1 ? ClaimResult.CLAIMED : null)
@@ -88,7 +88,7 @@ final class InnoDbClaims extends StepwiseClaims {
                     + " transaction would keep that call from completing, so this call did not run; roll back the"
                     + " transaction and retry it", a.namespace, a.key);
         }
-        return ClaimResult.found(row.record());
+        return found(seen, a);
     }
 
     private Set<ByteBuffer> lockedBy(Transactions.Tx tx) {

@@ -136,6 +136,11 @@ public final class JdbcStore implements IdempotencyStore {
                 if (result instanceof ClaimResult.Claimed) {
                     transactionalClaims.put(owner, tx.connection());
                     tx.onEnd(() -> transactionalClaims.remove(owner));
+                } else if (result instanceof ClaimResult.Found found && found.record().hasExpiry()) {
+                    // it may be this very transaction's own record, which a rollback would take back: no expiry
+                    // told, so no runtime keeps it beyond this call
+                    StoredRecord r = found.record();
+                    result = ClaimResult.found(new StoredRecord(r.owner(), r.fingerprint(), r.outcome()));
                 }
                 return result;
             }
@@ -225,7 +230,7 @@ public final class JdbcStore implements IdempotencyStore {
             Statements s = ready("read", a).statements();
             try (Connection c = connections.autocommit(); PreparedStatement ps = s.read.prepare(c, a);
                  ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Rows.read(rs, 1, namespace, key, table).record() : null;
+                return rs.next() ? Rows.read(rs, 1, namespace, key, table).record(rs.getLong(10), a.localNow) : null;
             }
         } catch (SQLException e) {
             throw failure("read", namespace, key, e);
@@ -411,7 +416,8 @@ public final class JdbcStore implements IdempotencyStore {
         a.key = checkLength("key", key, MAX_KEY_LENGTH, namespace, key);
         a.owner = owner == null ? null : checkLength("owner token", owner, MAX_TOKEN_LENGTH, namespace, key);
         a.hash = KeyHash.of(namespace, key);
-        a.now = timeSource == TimeSource.RUNTIME ? clock.millis() : 0;
+        a.localNow = clock.millis();
+        a.now = timeSource == TimeSource.RUNTIME ? a.localNow : 0;
         return a;
     }
 

@@ -37,7 +37,8 @@ final class PostgresClaims extends Claims {
             return switch (rs.getString(1)) {
                 case "I" -> ClaimResult.CLAIMED;
                 case "T" -> ClaimResult.claimed(Statements.IN_PROGRESS.equals(rs.getString(2)));
-                default -> ClaimResult.found(Rows.read(rs, 2, a.namespace, a.key, s.table).record());
+                default -> ClaimResult.found(Rows.read(rs, 2, a.namespace, a.key, s.table)
+                        .record(rs.getLong(11), a.localNow));
             };
         }
     }

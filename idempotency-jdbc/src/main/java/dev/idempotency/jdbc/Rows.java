@@ -21,6 +21,17 @@ final class Rows {
         boolean inProgress() {
             return Statements.IN_PROGRESS.equals(state);
         }
+
+        /**
+         * The record, a completed one with its expiry told by the store's clock: {@code localNow}, read before the
+         * statement, plus what was left of the ttl at {@code storeNow}, the statement's time (the same clock, or the
+         * database's), so never later than the database drops it.
+         */
+        StoredRecord record(long storeNow, long localNow) {
+            long expiry = localNow + (expiresAt - storeNow);
+            return record.isCompleted() && expiry > 0
+                    ? StoredRecord.completed(record.fingerprint(), record.outcome(), expiry) : record;
+        }
     }
 
     /** The row whose columns start at {@code first}, checked against the namespace and key asked for. */

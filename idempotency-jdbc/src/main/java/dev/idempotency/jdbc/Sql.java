@@ -112,6 +112,8 @@ final class Sql {
         String owner;
         String fingerprint;
         long now;
+        /** The store's clock just before the statement: what a record's expiry is told in (see Rows.Row#record). */
+        long localNow;
         long leaseMillis;
         long ttlMillis;
         String kind;

@@ -60,7 +60,7 @@ final class Statements {
         this.release = Sql.compile(releaseSql + alive, table, now);
         this.releaseLocked = Sql.compile(releaseSql, table, now);
         this.renew = Sql.compile("UPDATE {T} SET expires_at = :now + :lease WHERE " + OURS + alive, table, now);
-        this.read = Sql.compile("SELECT " + COLUMNS + " FROM {T} WHERE key_hash = :hash" + alive, table, now);
+        this.read = Sql.compile("SELECT " + COLUMNS + ", :now FROM {T} WHERE key_hash = :hash" + alive, table, now);
         String select = "SELECT " + COLUMNS + ", :now FROM {T} WHERE key_hash = :hash";
         this.select = Sql.compile(select, table, now);
         this.selectForUpdate = Sql.compile(select + " FOR UPDATE", table, now);
@@ -83,13 +83,13 @@ final class Statements {
                             WHERE t.key_hash = old.key_hash AND t.expires_at <= :now AND NOT EXISTS (SELECT 1 FROM ins)
                             RETURNING old.state
                         )
-                        SELECT 'F', %s FROM {T} r
+                        SELECT 'F', %s, :now FROM {T} r
                          WHERE r.key_hash = :hash AND r.expires_at > :now
                            AND NOT EXISTS (SELECT 1 FROM ins) AND NOT EXISTS (SELECT 1 FROM upd)
                         UNION ALL
-                        SELECT 'I', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM ins
+                        SELECT 'I', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM ins
                         UNION ALL
-                        SELECT 'T', upd.state, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM upd
+                        SELECT 'T', upd.state, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM upd
                         """.formatted(INSERT_COLUMNS, INSERT_VALUES, CLAIM_ASSIGNMENTS,
                         "r." + COLUMNS.replace(", ", ", r.")), table, now);
                 this.insertIfAbsent = null;

@@ -51,7 +51,7 @@ class StepwiseClaims extends Claims {
             return ClaimResult.CLAIMED; // the insert was ours
         }
         if (seen.live()) {
-            return ClaimResult.found(row.record());
+            return found(seen, a);
         }
         return takeOver(c, a, row);
     }

@@ -65,7 +65,18 @@ final class LuaScript {
             return redis.call('PEXPIRE', KEYS[1], ARGV[2])
             """);
 
-    static final List<LuaScript> ALL = List.of(CLAIM, COMPLETE, RELEASE, RENEW);
+    /**
+     * ARGV: a record as a claim or read returned it. Its remaining ttl in ms while the key still holds exactly that
+     * record, else -3 (changed); -1 or -2 as {@code PTTL} says (no expiry, no key) cannot happen then, but pass through.
+     */
+    static final LuaScript REMAINING_TTL = new LuaScript("remaining ttl", """
+            if redis.call('GET', KEYS[1]) ~= ARGV[1] then
+              return -3
+            end
+            return redis.call('PTTL', KEYS[1])
+            """);
+
+    static final List<LuaScript> ALL = List.of(CLAIM, COMPLETE, RELEASE, RENEW, REMAINING_TTL);
 
     final String name;
     final String source;

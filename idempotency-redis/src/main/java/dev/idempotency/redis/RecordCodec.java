@@ -72,7 +72,10 @@ final class RecordCodec {
         }
     }
 
-    /** A completed record, as the complete script builds it from a claim: for tests and tools. */
+    /**
+     * A completed record, as the complete script builds it from a claim: byte for byte what {@link #decode} read it
+     * from (the format has one spelling per record), so the store can ask Redis whether a key still holds it.
+     */
     static byte[] completed(String fingerprint, Outcome outcome) {
         byte[] f = fingerprint.getBytes(StandardCharsets.UTF_8);
         byte[] tail = outcomeTail(outcome);

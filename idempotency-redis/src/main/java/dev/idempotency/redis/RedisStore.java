@@ -51,7 +51,8 @@ import redis.clients.jedis.params.SetParams;
  * </ul>
  *
  * <p>Round trips: a first execution takes two commands (claim, complete), a replay one (claim), a WAIT poll one
- * ({@code GET}). The claim is {@code SET key value NX PX lease GET} on Redis 7.0 and later, which claims a free key
+ * ({@code GET}); a runtime with its near cache on asks once more ({@link #remainingTtl}) the first time it replays a
+ * key that another process completed, and its later replays of the key ask nothing. The claim is {@code SET key value NX PX lease GET} on Redis 7.0 and later, which claims a free key
  * or returns the record that is there, atomically; before 7.0, a script does the same. Complete, release and renew are
  * scripts that act only while the record is still the caller's claim. Every key is written with its expiry in the
  * same command ({@code SET … PX}, {@code PEXPIRE}), so no crash leaves a key without one. See {@link KeyLayout} for
@@ -186,6 +187,26 @@ public final class RedisStore implements IdempotencyStore {
             throw failure("read", namespace, key, redisKey, e);
         }
         return value == null ? null : decode(value, namespace, key, redisKey);
+    }
+
+    /**
+     * One round trip, which the runtime makes once per key that it keeps in its near cache: the record's {@code PTTL},
+     * if the key still holds the record that was read (a script compares them, so that the expiry is that record's).
+     */
+    @Override
+    public Duration remainingTtl(String namespace, String key, StoredRecord record) {
+        if (!record.isCompleted()) {
+            return null;
+        }
+        byte[] redisKey = keys.key(namespace, key);
+        byte[] value = RecordCodec.completed(record.fingerprint(), record.outcome());
+        Object reply;
+        try {
+            reply = LuaScript.REMAINING_TTL.run(redis.connected().client, redisKey, List.of(value));
+        } catch (RuntimeException e) {
+            throw failure("read the expiry of", namespace, key, redisKey, e);
+        }
+        return reply instanceof Long ms && ms > 0 ? Duration.ofMillis(ms) : null;
     }
 
     private boolean script(LuaScript script, String operation, String namespace, String key, byte[] redisKey,

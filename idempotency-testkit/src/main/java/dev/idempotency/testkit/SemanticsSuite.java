@@ -871,6 +871,9 @@ public abstract class SemanticsSuite {
     void aTamperedRecordIsAnErrorNeverAnObject() {
         TransferRequest req = new TransferRequest(fresh("tamper"), "a", "b", BigDecimal.ONE);
         service.transfer(req);
+        // a runtime that did not complete the key, as another process: nothing of it in its near cache
+        Idempotency.configure(IdempotencyConfig.builder().store(store).clock(clock)
+                .defaultLease(Duration.ofSeconds(30)).listener(this::record).build());
         // the stored body is replaced by a foreign one that names a class of its own choosing
         store.tamper = record -> StoredRecord.completed(record.fingerprint(),
                 Outcome.value("{\"@class\":\"java.net.URL\",\"transferId\":1,\"unexpected\":true}"));

@@ -36,9 +36,11 @@ import redis.clients.jedis.params.SetParams;
  * <ul>
  *   <li>{@code firstExecution_idempotent}: a fresh request id per call: claim ({@code SET … NX PX … GET}), body,
  *       complete ({@code EVALSHA}); {@code firstExecution_rawSetNx}: a fresh key per call, one {@code SET … NX PX}.</li>
- *   <li>{@code replay_idempotent}: one recorded request, over and over: claim (which returns the record), payload
- *       check, decoding; {@code replay_rawSetNx}: one existing key, over and over ({@code SET … NX PX}, nil);
- *       {@code replay_rawGet}: a raw {@code GET} of that existing key, the least a replay's read can cost.</li>
+ *   <li>{@code replay_idempotent}: one recorded request, over and over: with {@code nearCache=false}, claim (which
+ *       returns the record), payload check, decoding; with {@code nearCache=true} (the library's default), the
+ *       payload check against the runtime's near cache, and no command at all; {@code replay_rawSetNx}: one existing
+ *       key, over and over ({@code SET … NX PX}, nil); {@code replay_rawGet}: a {@code GET} of one existing key, the
+ *       least a read of a record from Redis costs.</li>
  * </ul>
  *
  * Run it through {@link RedisThroughput}, which runs it at 1, 8 and 32 threads and prints the ratios. With
@@ -75,6 +77,9 @@ public class RedisCallBenchmark {
          */
         @Param("0")
         public int durableCompletion;
+        /** The runtime's near cache: on (its default bound) or off; {@code -p nearCache=true,false} compares them. */
+        @Param("true")
+        public boolean nearCache;
 
         RedisStore store;
         RedisClient raw;
@@ -86,7 +91,8 @@ public class RedisCallBenchmark {
             run = UUID.randomUUID().toString().substring(0, 8);
             store = RedisStore.create("redis://" + host + ":" + port + "?poolSize=" + poolSize + "&keyPrefix=bench:"
                     + run + ":" + (durableCompletion > 0 ? "&durableCompletion=" + durableCompletion : ""));
-            Idempotency.configure(IdempotencyConfig.builder().store(store).defaultTtl(TTL).build());
+            Idempotency.configure(IdempotencyConfig.builder().store(store).defaultTtl(TTL)
+                    .nearCacheMaxEntries(nearCache ? IdempotencyConfig.DEFAULT_NEAR_CACHE_MAX_ENTRIES : 0).build());
             ConnectionPoolConfig pool = new ConnectionPoolConfig();
             pool.setMaxTotal(poolSize);
             pool.setMaxIdle(poolSize);
@@ -180,6 +186,15 @@ public class RedisCallBenchmark {
     @Benchmark
     public Receipt replay_idempotent(Caller caller) {
         return caller.service.transfer(caller.known);
+    }
+
+    @Benchmark
+    public String replay_rawGet(Redis redis, Caller caller) {
+        String reply = redis.raw.get(caller.knownRawKey);
+        if (reply == null) {
+            throw new IllegalStateException("the existing key was gone");
+        }
+        return reply;
     }
 
     @Benchmark

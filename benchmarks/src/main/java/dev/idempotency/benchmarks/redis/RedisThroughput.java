@@ -24,7 +24,8 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * Each pair (idempotent, raw) is measured twice, back to back in one fork each, in alternating order, so that a
  * machine whose load drifts during the run weighs on both sides alike; each round gives its own ratio.
  * {@code -Dredis.host} (default 127.0.0.1), {@code -Dredis.port} (default 6379), {@code -Dredis.threads} (default
- * {@code 1,8,32}), {@code -Dredis.rounds} (default 3). A summary gives each case's median ratio over the rounds.
+ * {@code 1,8,32}), {@code -Dredis.rounds} (default 3), {@code -Dredis.nearCache} (default true, the library's default;
+ * false measures a replay's round trip). A summary gives each case's median ratio over the rounds.
  */
 public final class RedisThroughput {
 
@@ -92,6 +93,7 @@ public final class RedisThroughput {
                 .measurementTime(TimeValue.seconds(1))
                 .param("host", host)
                 .param("port", port)
+                .param("nearCache", System.getProperty("redis.nearCache", "true"))
                 .build();
         RunResult result = new Runner(options).runSingle();
         return result.getPrimaryResult();

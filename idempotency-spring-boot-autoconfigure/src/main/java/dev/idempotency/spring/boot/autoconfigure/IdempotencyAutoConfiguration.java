@@ -71,6 +71,11 @@ public class IdempotencyAutoConfiguration {
             }
             builder.maxResultSize((int) s.toBytes());
         }, "Set idempotency.max-result-size to a size from 1B to below 2GB, e.g. 1MB.");
+        set("idempotency.near-cache.max-entries", properties.getNearCache().getMaxEntries(), builder::nearCacheMaxEntries,
+                "Set idempotency.near-cache.max-entries to 0 (off) or more, e.g. 10000.");
+        set("idempotency.near-cache.max-age", properties.getNearCache().getMaxAge(), builder::nearCacheMaxAge,
+                "Set idempotency.near-cache.max-age to a positive duration of at least a millisecond, e.g. 30s, or"
+                        + " leave it unset.");
         listeners.orderedStream().forEach(builder::listener);
         return builder.build();
     }

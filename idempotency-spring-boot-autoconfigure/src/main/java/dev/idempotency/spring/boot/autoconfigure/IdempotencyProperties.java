@@ -43,6 +43,8 @@ public class IdempotencyProperties {
 
     private final Health health = new Health();
 
+    private final NearCache nearCache = new NearCache();
+
     /**
      * Signed requests, verified by the filter before the application: {@code routes} (e.g. {@code POST /api/**}),
      * {@code keys.<keyid>} ({@code hmac-sha256:<base64 secret>} or {@code ed25519:<base64 public key>}),
@@ -105,6 +107,10 @@ public class IdempotencyProperties {
 
     public Health getHealth() {
         return health;
+    }
+
+    public NearCache getNearCache() {
+        return nearCache;
     }
 
     public java.util.Map<String, String> getSignature() {
@@ -229,6 +235,38 @@ public class IdempotencyProperties {
 
         public void setTimeout(Duration timeout) {
             this.timeout = timeout;
+        }
+    }
+
+    /**
+     * Completed records of a remote store (Redis, a database) kept in this JVM, so that a replay of one asks the store
+     * nothing. A record deleted from the store by hand is still replayed by this JVM until its entry expires.
+     */
+    public static class NearCache {
+
+        /** How many completed records are kept; 0 turns the near cache off. */
+        private int maxEntries = dev.idempotency.core.IdempotencyConfig.DEFAULT_NEAR_CACHE_MAX_ENTRIES;
+
+        /**
+         * How long at most a record is kept; unset, as long as it lives in the store (its ttl). Bounds how long a
+         * record deleted from the store by hand is still replayed.
+         */
+        private Duration maxAge;
+
+        public int getMaxEntries() {
+            return maxEntries;
+        }
+
+        public void setMaxEntries(int maxEntries) {
+            this.maxEntries = maxEntries;
+        }
+
+        public Duration getMaxAge() {
+            return maxAge;
+        }
+
+        public void setMaxAge(Duration maxAge) {
+            this.maxAge = maxAge;
         }
     }
 }

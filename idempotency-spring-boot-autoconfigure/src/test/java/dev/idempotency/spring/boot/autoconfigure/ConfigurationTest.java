@@ -22,13 +22,16 @@ class ConfigurationTest {
     @Test
     void propertiesReachTheInstalledRuntime() {
         runner.withPropertyValues("idempotency.ttl=10m", "idempotency.lease=PT5S", "idempotency.fail-open=true",
-                "idempotency.max-result-size=64KB").run(context -> {
+                "idempotency.max-result-size=64KB", "idempotency.near-cache.max-entries=500",
+                "idempotency.near-cache.max-age=45s").run(context -> {
                     IdempotencyConfig config = Idempotency.config();
                     assertThat(config).isSameAs(context.getBean(IdempotencyConfig.class));
                     assertThat(config.defaultTtl()).isEqualTo(Duration.ofMinutes(10));
                     assertThat(config.defaultLease()).isEqualTo(Duration.ofSeconds(5));
                     assertThat(config.failOpen()).isTrue();
                     assertThat(config.maxResultSize()).isEqualTo(64 * 1024);
+                    assertThat(config.nearCacheMaxEntries()).isEqualTo(500);
+                    assertThat(config.nearCacheMaxAge()).isEqualTo(Duration.ofSeconds(45));
                     assertThat(context.getBean(IdempotencyRuntime.class).store().describe()).startsWith("memory");
                 });
     }

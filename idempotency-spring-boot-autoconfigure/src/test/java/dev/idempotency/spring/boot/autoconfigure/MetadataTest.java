@@ -25,6 +25,7 @@ class MetadataTest {
                 "idempotency.fail-open", "idempotency.max-result-size", "idempotency.jdbc.create-table",
                 "idempotency.jdbc.table", "idempotency.http.routes", "idempotency.http.header",
                 "idempotency.http.max-body-size", "idempotency.http.release-on5xx", "idempotency.health.timeout",
+                "idempotency.near-cache.max-entries", "idempotency.near-cache.max-age",
                 "management.health.idempotency.enabled");
         assertThat(described).allSatisfy((name, description) -> assertThat(description).as(name).isNotBlank());
     }
