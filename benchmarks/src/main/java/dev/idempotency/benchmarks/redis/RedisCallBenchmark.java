@@ -205,13 +205,4 @@ public class RedisCallBenchmark {
         }
         return reply;
     }
-
-    @Benchmark
-    public String replay_rawGet(Redis redis, Caller caller) {
-        String reply = redis.raw.get(caller.knownRawKey);
-        if (reply == null) {
-            throw new IllegalStateException("the existing key was missing");
-        }
-        return reply;
-    }
 }
