@@ -61,16 +61,25 @@ public final class Fingerprints {
      * @throws UnreadablePayloadException if the payload holds an object with no readable state
      */
     static String of(Object value, boolean inProcess) {
-        CanonicalBytes canonical = BUFFERS.get().reset((byte) '~');
-        canonical.write(value);
-        return finish(canonical, inProcess);
+        return finish(canonical(value), inProcess);
     }
 
     /** The fingerprint of a multi-term expression's values: a tagged list of each term's canonical form. */
     static String ofTerms(Object[] terms, boolean inProcess) {
+        return finish(canonicalTerms(terms), inProcess);
+    }
+
+    /** The thread's buffer, holding the canonical form of {@code value} (or part of it, the rest in its digest). */
+    private static CanonicalBytes canonical(Object value) {
+        CanonicalBytes canonical = BUFFERS.get().reset((byte) '~');
+        canonical.write(value);
+        return canonical;
+    }
+
+    private static CanonicalBytes canonicalTerms(Object[] terms) {
         CanonicalBytes canonical = BUFFERS.get().reset((byte) '~');
         canonical.writeTerms(terms);
-        return finish(canonical, inProcess);
+        return canonical;
     }
 
     /**
@@ -78,16 +87,12 @@ public final class Fingerprints {
      * building that string when the payload is small (an in-process replay then allocates nothing for its check).
      */
     static boolean matches(Object value, String stored) {
-        CanonicalBytes canonical = BUFFERS.get().reset((byte) '~');
-        canonical.write(value);
-        return matches(canonical, stored);
+        return matches(canonical(value), stored);
     }
 
     /** {@link #matches(Object, String)} for a multi-term expression's values. */
     static boolean matchesTerms(Object[] terms, String stored) {
-        CanonicalBytes canonical = BUFFERS.get().reset((byte) '~');
-        canonical.writeTerms(terms);
-        return matches(canonical, stored);
+        return matches(canonicalTerms(terms), stored);
     }
 
     private static boolean matches(CanonicalBytes canonical, String stored) {
