@@ -9,6 +9,7 @@ import dev.idempotency.spi.Outcome;
 import dev.idempotency.spi.StoredRecord;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -23,8 +24,9 @@ import java.util.concurrent.ConcurrentMap;
  * claim's record into the cache under the claim's own lock, so no claim of the key can be written in between.
  *
  * <p>It protects one JVM only, and its bound is a real limit: when more than {@code maxEntries} completed records are
- * live, the least valuable ones are evicted early, and a key evicted before its ttl can run again. Size it for the
- * number of calls per ttl, or use a shared store.
+ * live (it lets them grow past that by a sixty-fourth, at most 10,000, before trimming back), those that expire soonest
+ * are evicted early, and a key evicted before its ttl can run again. Size it for the number of calls per ttl, or use a
+ * shared store.
  */
 public final class MemoryStore implements IdempotencyStore {
 
@@ -40,6 +42,12 @@ public final class MemoryStore implements IdempotencyStore {
     private final long maxEntries;
     private final Cache<Key, Done> cache;
     private final ConcurrentMap<Key, Done> done;
+    private final com.github.benmanes.caffeine.cache.Policy<Key, Done> policy;
+    /** The cache's records by expiry, soonest first: the bound evicts from there. */
+    private final com.github.benmanes.caffeine.cache.Policy.VarExpiration<Key, Done> expiring;
+    /** How far past the bound the cache may grow before it is trimmed back to it: a trim per that many records. */
+    private final long slack;
+    private final java.util.concurrent.locks.ReentrantLock trimming = new java.util.concurrent.locks.ReentrantLock();
     private final ConcurrentHashMap<Key, Claim> claims = new ConcurrentHashMap<>();
     /** Counts claims towards the next sweep; racy on purpose (a sweep a little early or late does not matter). */
     private int claimsSinceSweep;
@@ -57,12 +65,14 @@ public final class MemoryStore implements IdempotencyStore {
         this.cache = Caffeine.newBuilder()
                 // a table sized for the bound up front: a store filling towards it never stops to rehash
                 .initialCapacity((int) Math.min(maxEntries, MAX_INITIAL_CAPACITY))
-                .maximumSize(maxEntries)
                 .ticker(() -> clock.millis() * 1_000_000L)
                 .expireAfter(new DoneExpiry())
                 .executor(Runnable::run)
                 .build();
         this.done = cache.asMap();
+        this.policy = cache.policy();
+        this.expiring = policy.expireVariably().orElseThrow();
+        this.slack = Math.max(1, Math.min(maxEntries / 64, 10_000));
     }
 
     /** Keys are namespace and key together; the pair avoids building a joined string per call. */
@@ -129,7 +139,7 @@ public final class MemoryStore implements IdempotencyStore {
         Key k = new Key(namespace, key);
         long now = clock.millis();
         // A completed record does not change until it expires: answer a replay without taking a lock.
-        Done found = done.get(k);
+        Done found = completed(k);
         if (found != null && found.liveAt(now)) {
             return found.found;
         }
@@ -155,7 +165,7 @@ public final class MemoryStore implements IdempotencyStore {
             mine = held;
         }
         // A record completed after the lookup above, by the claim that was here before ours: ours gives way to it.
-        found = done.get(k);
+        found = completed(k);
         if (found != null && found.liveAt(clock.millis())) {
             claims.remove(k, mine);
             return found.found;
@@ -165,6 +175,41 @@ public final class MemoryStore implements IdempotencyStore {
             sweep(now);
         }
         return ClaimResult.claimed(mine.takeover);
+    }
+
+    /**
+     * A completed record, read without counting as a use: which records the bound evicts depends on their expiry
+     * alone, and replays of one key from many threads write nothing shared.
+     */
+    private Done completed(Key k) {
+        return policy.getIfPresentQuietly(k);
+    }
+
+    /**
+     * Brings the cache back to its bound by evicting the records that expire soonest: those are the oldest of a ttl,
+     * whose retries are least likely to come (a cache's own policy would keep what is read often, and evict a record
+     * completed a moment ago that nobody has replayed yet). One thread trims; the others go on.
+     */
+    private void trim() {
+        if (!trimming.tryLock()) {
+            return;
+        }
+        try {
+            long excess = cache.estimatedSize() - maxEntries;
+            while (excess > 0) {
+                int batch = (int) Math.min(excess, 10_000);
+                for (Map.Entry<Key, Done> soonest : expiring.oldest(batch).entrySet()) {
+                    done.remove(soonest.getKey(), soonest.getValue());
+                }
+                long left = cache.estimatedSize() - maxEntries;
+                if (left >= excess) {
+                    return; // nothing could be evicted (a concurrent clear): do not spin
+                }
+                excess = left;
+            }
+        } finally {
+            trimming.unlock();
+        }
     }
 
     /** Drops claims whose lease ended more than the grace ago: their holders are gone. */
@@ -181,7 +226,7 @@ public final class MemoryStore implements IdempotencyStore {
      * for a caller that wants to answer a replay before it makes anything a claim would need.
      */
     public StoredRecord completed(String namespace, String key) {
-        Done found = done.get(new Key(namespace, key));
+        Done found = completed(new Key(namespace, key));
         return found != null && found.liveAt(clock.millis()) ? found.record : null;
     }
 
@@ -198,6 +243,9 @@ public final class MemoryStore implements IdempotencyStore {
             recorded[0] = true;
             return null;
         });
+        if (recorded[0] && cache.estimatedSize() > maxEntries + slack) {
+            trim();
+        }
         return recorded[0];
     }
 
@@ -232,7 +280,7 @@ public final class MemoryStore implements IdempotencyStore {
     public StoredRecord read(String namespace, String key) {
         Key k = new Key(namespace, key);
         long now = clock.millis();
-        Done found = done.get(k);
+        Done found = completed(k);
         if (found != null && found.liveAt(now)) {
             return found.record;
         }
@@ -248,6 +296,7 @@ public final class MemoryStore implements IdempotencyStore {
     /** Runs pending evictions now, and drops claims expired for longer than the grace. */
     public void cleanUp() {
         cache.cleanUp();
+        trim();
         sweep(clock.millis());
     }
 
