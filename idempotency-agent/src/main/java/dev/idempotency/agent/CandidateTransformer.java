@@ -42,6 +42,12 @@ final class CandidateTransformer implements ClassFileTransformer {
     @Override
     public byte[] transform(Module module, ClassLoader loader, String className, Class<?> classBeingRedefined,
             ProtectionDomain protectionDomain, byte[] classFile) {
+        if (loader == null) {
+            // The boot loader's classes are never ours, and this must not even count them: a counter under contention
+            // reaches ThreadLocalRandom, and the JVM may be loading this class (RandomGenerator) for ThreadLocalRandom
+            // itself, which then fails with ClassCircularityError.
+            return null;
+        }
         long start = System.nanoTime();
         try {
             return filterThenTransform(module, loader, className, classBeingRedefined, protectionDomain, classFile);

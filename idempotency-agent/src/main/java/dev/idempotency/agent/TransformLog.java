@@ -15,7 +15,7 @@ final class TransformLog {
     static final String DEBUG_PROPERTY = "idempotency.agent.debug";
 
     private final boolean debug;
-    /** Classes the JVM offered to the agent (defined or retransformed). */
+    /** Classes the JVM offered to the agent (defined or retransformed), outside the boot loader. */
     final LongAdder offered = new LongAdder();
     /** Time spent in the agent's transformer, filtering and instrumenting. */
     final LongAdder nanos = new LongAdder();
