@@ -49,10 +49,10 @@ public final class IdempotencyEngine implements AutoCloseable {
     final java.util.concurrent.atomic.LongAdder inFlight = new java.util.concurrent.atomic.LongAdder();
     private final OwnerTokens tokens = new OwnerTokens();
     /** Claims held by calls of this runtime, so that its other calls of the key need not ask the store. */
-    private final java.util.concurrent.ConcurrentHashMap<WaitKey, LocalHold> localHolds =
+    private final java.util.concurrent.ConcurrentHashMap<RecordKey, LocalHold> localHolds =
             new java.util.concurrent.ConcurrentHashMap<>();
     /** One store poll per key that calls of this runtime wait for: see {@link #nextState}. */
-    private final java.util.concurrent.ConcurrentHashMap<WaitKey, CompletableFuture<StoredRecord>> polls =
+    private final java.util.concurrent.ConcurrentHashMap<RecordKey, CompletableFuture<StoredRecord>> polls =
             new java.util.concurrent.ConcurrentHashMap<>();
     private final boolean failOpen;
     private final boolean inProcessStore;
@@ -191,8 +191,7 @@ public final class IdempotencyEngine implements AutoCloseable {
         if (!plan.fingerprintMatches(args, key, done.fingerprint())) {
             throw keyReuse(plan, key);
         }
-        emit(IdempotencyEvent.Type.REPLAYED, plan, key, null);
-        dev.idempotency.core.CurrentRequest.markReplayed();
+        replayed(plan, key);
         return done;
     }
 
@@ -235,7 +234,7 @@ public final class IdempotencyEngine implements AutoCloseable {
     private Call claimOrWait(MethodPlan plan, String key, String fingerprint, Duration lease, String owner) {
         boolean waiting = false;
         long waitUntil = 0;
-        WaitKey id = inProcessStore ? null : new WaitKey(plan.namespace, key);
+        RecordKey id = inProcessStore ? null : new RecordKey(plan.namespace, key);
         while (true) {
             NearCache.Entry cached = nearCache == null ? null : nearCache.get(plan.namespace, key);
             if (cached != null) {
@@ -303,9 +302,14 @@ public final class IdempotencyEngine implements AutoCloseable {
     }
 
     private Call replay(MethodPlan plan, String key, dev.idempotency.spi.Outcome outcome) {
+        replayed(plan, key);
+        return new Call(this, plan, key, outcome);
+    }
+
+    /** What every replay tells: the event, and the request's {@code Idempotent-Replayed} mark. */
+    private void replayed(MethodPlan plan, String key) {
         emit(IdempotencyEvent.Type.REPLAYED, plan, key, null);
         dev.idempotency.core.CurrentRequest.markReplayed();
-        return new Call(this, plan, key, outcome);
     }
 
     /**
@@ -372,7 +376,7 @@ public final class IdempotencyEngine implements AutoCloseable {
      * hundred polls, not ten thousand, and leave the connections to the holders, which must renew and complete.
      */
     private StoredRecord nextState(MethodPlan plan, String key, StoredRecord current, long waitUntil) {
-        WaitKey id = new WaitKey(plan.namespace, key);
+        RecordKey id = new RecordKey(plan.namespace, key);
         CompletableFuture<StoredRecord> mine = new CompletableFuture<>();
         CompletableFuture<StoredRecord> shared = polls.putIfAbsent(id, mine);
         if (shared != null) {
@@ -441,8 +445,6 @@ public final class IdempotencyEngine implements AutoCloseable {
                 plan.namespace, key);
     }
 
-    private record WaitKey(String namespace, String key) {
-    }
 
     /** A claim a call of this runtime holds, with the payload it holds it for. */
     private record LocalHold(LeaseKeeper.Hold hold, String fingerprint) {

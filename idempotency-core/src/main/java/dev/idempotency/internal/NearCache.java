@@ -21,11 +21,11 @@ final class NearCache {
     /** Far enough for any ttl, near enough that adding it to the ticker cannot overflow. */
     private static final long MAX_LIFE_NANOS = Long.MAX_VALUE / 4;
 
-    private final Cache<Key, Entry> entries;
+    private final Cache<RecordKey, Entry> entries;
     private final LongSupplier ticker;
     private final long maxAgeNanos;
     /** Keys whose record was found in the store once, with no expiry it told (see {@link #seenBefore}). */
-    private final Cache<Key, Boolean> seen;
+    private final Cache<RecordKey, Boolean> seen;
 
     NearCache(int maxEntries, Duration maxAge, LongSupplier ticker) {
         this.ticker = ticker;
@@ -34,19 +34,19 @@ final class NearCache {
                 .ticker(ticker::getAsLong).executor(Runnable::run).build();
         this.entries = Caffeine.newBuilder()
                 .maximumSize(maxEntries)
-                .expireAfter(new Expiry<Key, Entry>() {
+                .expireAfter(new Expiry<RecordKey, Entry>() {
                     @Override
-                    public long expireAfterCreate(Key key, Entry entry, long now) {
+                    public long expireAfterCreate(RecordKey key, Entry entry, long now) {
                         return Math.max(0, entry.expiresAtNanos - now);
                     }
 
                     @Override
-                    public long expireAfterUpdate(Key key, Entry entry, long now, long currentDuration) {
+                    public long expireAfterUpdate(RecordKey key, Entry entry, long now, long currentDuration) {
                         return Math.max(0, entry.expiresAtNanos - now);
                     }
 
                     @Override
-                    public long expireAfterRead(Key key, Entry entry, long now, long currentDuration) {
+                    public long expireAfterRead(RecordKey key, Entry entry, long now, long currentDuration) {
                         return currentDuration;
                     }
                 })
@@ -55,8 +55,6 @@ final class NearCache {
                 .build();
     }
 
-    record Key(String namespace, String key) {
-    }
 
     /** A completed record: its fingerprint, its outcome, the codec a live outcome belongs to, when it expires. */
     static final class Entry {
@@ -84,13 +82,13 @@ final class NearCache {
      * keep it); marks it found. Remembers as many keys as the cache holds records, for at most ten minutes.
      */
     boolean seenBefore(String namespace, String key) {
-        return seen.asMap().remove(new Key(namespace, key)) != null || seen.asMap().putIfAbsent(new Key(namespace, key),
-                Boolean.TRUE) != null;
+        RecordKey k = new RecordKey(namespace, key);
+        return seen.asMap().remove(k) != null || seen.asMap().putIfAbsent(k, Boolean.TRUE) != null;
     }
 
     /** The live entry for the key, or null. */
     Entry get(String namespace, String key) {
-        return entries.getIfPresent(new Key(namespace, key));
+        return entries.getIfPresent(new RecordKey(namespace, key));
     }
 
     /**
@@ -104,7 +102,7 @@ final class NearCache {
         if (expiresAt - now <= 0) {
             return;
         }
-        entries.put(new Key(namespace, key), new Entry(fingerprint, outcome, liveCodec, expiresAt));
+        entries.put(new RecordKey(namespace, key), new Entry(fingerprint, outcome, liveCodec, expiresAt));
     }
 
     /**
@@ -112,7 +110,7 @@ final class NearCache {
      * value as it is (an immutable type), the entry keeps that value from now on, with the same expiry.
      */
     void decoded(String namespace, String key, Outcome replayed, ResultCodec codec, Object value) {
-        Key k = new Key(namespace, key);
+        RecordKey k = new RecordKey(namespace, key);
         Entry entry = entries.getIfPresent(k);
         if (entry == null || entry.outcome != replayed) {
             return;
@@ -124,7 +122,7 @@ final class NearCache {
     }
 
     void invalidate(String namespace, String key) {
-        entries.invalidate(new Key(namespace, key));
+        entries.invalidate(new RecordKey(namespace, key));
     }
 
     /** How many entries are kept now, after pending evictions: for tests. */
