@@ -140,7 +140,7 @@ public final class MemoryStore implements IdempotencyStore {
         long now = clock.millis();
         // A completed record does not change until it expires: answer a replay without taking a lock.
         Done found = completed(k);
-        if (found != null && found.liveAt(now)) {
+        if (found != null) {
             return found.found;
         }
         Claim mine = new Claim(StoredRecord.inProgress(owner, fingerprint), now + lease.toMillis());
@@ -166,7 +166,7 @@ public final class MemoryStore implements IdempotencyStore {
         }
         // A record completed after the lookup above, by the claim that was here before ours: ours gives way to it.
         found = completed(k);
-        if (found != null && found.liveAt(clock.millis())) {
+        if (found != null) {
             claims.remove(k, mine);
             return found.found;
         }
@@ -178,11 +178,12 @@ public final class MemoryStore implements IdempotencyStore {
     }
 
     /**
-     * A completed record, read without counting as a use: which records the bound evicts depends on their expiry
-     * alone, and replays of one key from many threads write nothing shared.
+     * The live completed record of the key, or null; read without counting as a use: which records the bound evicts
+     * depends on their expiry alone, and replays of one key from many threads write nothing shared.
      */
     private Done completed(Key k) {
-        return policy.getIfPresentQuietly(k);
+        Done found = policy.getIfPresentQuietly(k);
+        return found != null && found.liveAt(clock.millis()) ? found : null;
     }
 
     /**
@@ -227,7 +228,7 @@ public final class MemoryStore implements IdempotencyStore {
      */
     public StoredRecord completed(String namespace, String key) {
         Done found = completed(new Key(namespace, key));
-        return found != null && found.liveAt(clock.millis()) ? found.record : null;
+        return found != null ? found.record : null;
     }
 
     @Override
@@ -281,7 +282,7 @@ public final class MemoryStore implements IdempotencyStore {
         Key k = new Key(namespace, key);
         long now = clock.millis();
         Done found = completed(k);
-        if (found != null && found.liveAt(now)) {
+        if (found != null) {
             return found.record;
         }
         Claim claim = claims.get(k);
