@@ -49,6 +49,27 @@ class AgentJarIT {
         assertThat(outside).as("entries outside dev/idempotency/ and META-INF/").isEmpty();
     }
 
+    /** The licence travels with the jar, and every bundled library is named in its third-party notices. */
+    @Test
+    void theLicenceAndEveryBundledLibraryAreNamed() throws IOException {
+        try (JarFile jar = new JarFile(ForkedJvm.agentJar().toFile())) {
+            assertThat(read(jar, "META-INF/LICENSE")).contains("Apache License", "Version 2.0, January 2004");
+            assertThat(read(jar, "META-INF/NOTICE")).isNotBlank();
+            String notices = read(jar, "META-INF/THIRD-PARTY-NOTICES.txt");
+            TreeSet<String> bundled = new TreeSet<>();
+            for (JarEntry entry : Collections.list(jar.entries())) {
+                String name = entry.getName();
+                if (name.startsWith("dev/idempotency/shaded/") && name.endsWith(".class")) {
+                    bundled.add(name.substring(0, name.indexOf('/', "dev/idempotency/shaded/".length()) + 1));
+                }
+            }
+            assertThat(bundled).as("bundled libraries").isNotEmpty();
+            for (String library : bundled) {
+                assertThat(notices).as("META-INF/THIRD-PARTY-NOTICES.txt names " + library).contains(library);
+            }
+        }
+    }
+
     @Test
     void theApiIsAtItsOwnNamesAndTheLibrariesOnlyRelocated() throws IOException {
         try (JarFile jar = new JarFile(ForkedJvm.agentJar().toFile())) {
