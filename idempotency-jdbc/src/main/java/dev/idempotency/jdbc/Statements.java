@@ -26,11 +26,15 @@ final class Statements {
 
     /** PostgreSQL only: insert, take over an expired record, or return the live one, in one statement. */
     final Sql claimInOneStatement;
-    /** Insert if absent, telling whether it inserted (autocommit). */
+    /**
+     * MariaDB and H2 (autocommit): insert if absent, else return the record as it is, in one statement and one round
+     * trip; the record returned carries the caller's owner token when the insert was the caller's. Null for PostgreSQL.
+     */
+    final Sql insertOrRead;
+    /** MariaDB only: insert if absent, telling whether it inserted (inside a transaction, after a look outside it). */
     final Sql insertIfAbsent;
     /** H2 only: insert if absent, or lock the existing row (inside a transaction). */
     final Sql insertOrLock;
-    final Sql select;
     final Sql selectForUpdate;
     /** The latest committed row under a shared lock (MariaDB: {@code LOCK IN SHARE MODE}); else null. */
     final Sql selectShared;
@@ -62,7 +66,6 @@ final class Statements {
         this.renew = Sql.compile("UPDATE {T} SET expires_at = :now + :lease WHERE " + OURS + alive, table, now);
         this.read = Sql.compile("SELECT " + COLUMNS + ", :now FROM {T} WHERE key_hash = :hash" + alive, table, now);
         String select = "SELECT " + COLUMNS + ", :now FROM {T} WHERE key_hash = :hash";
-        this.select = Sql.compile(select, table, now);
         this.selectForUpdate = Sql.compile(select + " FOR UPDATE", table, now);
         this.takeOver = Sql.compile("UPDATE {T} SET " + CLAIM_ASSIGNMENTS + " WHERE key_hash = :hash"
                 + " AND expires_at <= :now AND expires_at = :seen_expires AND state = :seen_state", table, now);
@@ -92,6 +95,7 @@ final class Statements {
                         SELECT 'T', upd.state, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM upd
                         """.formatted(INSERT_COLUMNS, INSERT_VALUES, CLAIM_ASSIGNMENTS,
                         "r." + COLUMNS.replace(", ", ", r.")), table, now);
+                this.insertOrRead = null;
                 this.insertIfAbsent = null;
                 this.insertOrLock = null;
                 this.selectShared = null;
@@ -100,6 +104,9 @@ final class Statements {
             }
             case MARIADB -> {
                 this.claimInOneStatement = null;
+                // a duplicate's no-op update makes the statement return the row it met (MariaDB 10.5+: RETURNING)
+                this.insertOrRead = Sql.compile("INSERT INTO {T} " + INSERT_COLUMNS + " VALUES " + INSERT_VALUES
+                        + " ON DUPLICATE KEY UPDATE key_hash = key_hash RETURNING " + COLUMNS + ", :now", table, now);
                 this.insertIfAbsent = Sql.compile("INSERT IGNORE INTO {T} " + INSERT_COLUMNS + " VALUES " + INSERT_VALUES,
                         table, now);
                 this.insertOrLock = null; // inside a transaction: InnoDbClaims looks outside it first, then inserts
@@ -109,11 +116,16 @@ final class Statements {
             }
             case H2 -> {
                 this.claimInOneStatement = null;
-                Sql merge = Sql.compile("MERGE INTO {T} t USING (VALUES (CAST(:hash AS BINARY(32)))) s(key_hash)"
+                this.insertOrLock = Sql.compile("MERGE INTO {T} t USING (VALUES (CAST(:hash AS BINARY(32)))) s(key_hash)"
                         + " ON t.key_hash = s.key_hash WHEN NOT MATCHED THEN INSERT " + INSERT_COLUMNS
                         + " VALUES (s.key_hash, :ns, :key, 'IN_PROGRESS', :owner, :fp, :now + :lease)", table, now);
-                this.insertIfAbsent = merge;
-                this.insertOrLock = merge;
+                // the final table of a merge whose match is a no-op update holds the row it met, or the one it inserted
+                this.insertOrRead = Sql.compile("SELECT " + COLUMNS + ", :now FROM FINAL TABLE (MERGE INTO {T} t"
+                        + " USING (VALUES (CAST(:hash AS BINARY(32)))) s(key_hash) ON t.key_hash = s.key_hash"
+                        + " WHEN MATCHED THEN UPDATE SET t.key_hash = t.key_hash WHEN NOT MATCHED THEN INSERT "
+                        + INSERT_COLUMNS + " VALUES (s.key_hash, :ns, :key, 'IN_PROGRESS', :owner, :fp, :now + :lease))",
+                        table, now);
+                this.insertIfAbsent = null;
                 this.selectShared = null;
                 this.purge = Sql.compile("DELETE FROM {T} WHERE expires_at < :now FETCH FIRST :limit ROWS ONLY",
                         table, now);

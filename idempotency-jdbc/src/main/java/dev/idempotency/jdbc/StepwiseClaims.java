@@ -7,8 +7,9 @@ import java.time.Clock;
 import java.util.function.Supplier;
 
 /**
- * H2, and MariaDB outside a transaction: insert if absent; if not inserted, read the record; if it is live, that is
- * the answer, if it expired, take it over with an update conditional on what was read.
+ * H2, and MariaDB outside a transaction: insert if absent or read the record, in one statement; if the record is
+ * someone else's and live, that is the answer, if it expired, take it over with an update conditional on what was
+ * read. Inside a transaction: insert if absent (H2: or lock the row); if not inserted, read the record under a lock.
  */
 class StepwiseClaims extends Claims {
 
@@ -18,21 +19,44 @@ class StepwiseClaims extends Claims {
 
     @Override
     final ClaimResult claim(Connection c, Sql.Args a) throws SQLException {
-        return untilDecided(a, () -> once(c, a, false));
+        return untilDecided(a, () -> once(c, a));
+    }
+
+    /** Autocommit: one round trip decides a first claim and a replay alike. Null: look again. */
+    private ClaimResult once(Connection c, Sql.Args a) throws SQLException {
+        Seen seen;
+        try {
+            seen = select(c, s.insertOrRead, a);
+        } catch (SQLException e) {
+            if (!SqlErrors.isDuplicateKey(e)) {
+                throw e;
+            }
+            return null; // H2's MERGE lost a race with a concurrent insert
+        }
+        if (seen == null) {
+            return null;
+        }
+        Rows.Row row = seen.row();
+        if (row.inProgress() && a.owner.equals(row.record().owner())) {
+            return ClaimResult.CLAIMED; // the insert was ours
+        }
+        if (seen.live()) {
+            return found(seen, a);
+        }
+        return takeOver(c, a, row);
     }
 
     @Override
     ClaimResult claimInTransaction(Transactions.Tx tx, Sql.Args a) throws SQLException {
         Connection c = tx.connection();
-        return untilDecided(a, () -> once(c, a, true));
+        return untilDecided(a, () -> onceInTransaction(c, a));
     }
 
     /** Null: look again. */
-    private ClaimResult once(Connection c, Sql.Args a, boolean inTransaction) throws SQLException {
-        Sql insert = inTransaction ? s.insertOrLock : s.insertIfAbsent;
+    private ClaimResult onceInTransaction(Connection c, Sql.Args a) throws SQLException {
         int inserted;
         try {
-            inserted = insert.update(c, a);
+            inserted = s.insertOrLock.update(c, a);
         } catch (SQLException e) {
             if (!SqlErrors.isDuplicateKey(e)) {
                 throw e;
@@ -42,7 +66,7 @@ class StepwiseClaims extends Claims {
         if (inserted == 1) {
             return ClaimResult.CLAIMED;
         }
-        Seen seen = select(c, inTransaction ? s.selectForUpdate : s.select, a);
+        Seen seen = select(c, s.selectForUpdate, a);
         if (seen == null) {
             return null;
         }
