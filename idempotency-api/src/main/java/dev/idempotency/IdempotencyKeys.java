@@ -43,7 +43,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * String refundKey = IdempotencyKeys.business("refund", order.number(), String.valueOf(line));
  * }</pre>
  *
- * <p>All methods are static and thread-safe. The random parts come from one {@link SecureRandom}.
+ * <p>All methods are static and thread-safe. Their random bits come from a {@link SecureRandom}.
  */
 public final class IdempotencyKeys {
 

@@ -92,7 +92,8 @@ public @interface Idempotent {
     /**
      * The payload expression whose value must match for a replay; {@code ""} means all arguments, and
      * {@code "none"} switches the payload check off (any call with the same key replays). Payloads are compared by
-     * a SHA-256 fingerprint of their canonical form (typed, map entries and set elements sorted, numbers by value).
+     * their canonical form (typed, map entries and set elements sorted, numbers by value), stored as its SHA-256
+     * hash.
      *
      * @return the fingerprint expression, {@code ""} or {@code "none"}
      */
