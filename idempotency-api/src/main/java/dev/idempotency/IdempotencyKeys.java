@@ -27,6 +27,23 @@ import java.util.concurrent.atomic.AtomicLong;
  * </table>
  *
  * <p>A key made once must be kept for every retry of the same request: a new key per attempt defeats the purpose.
+ *
+ * <pre>{@code
+ * // a client: one key per logical request, sent again with every retry
+ * String key = IdempotencyKeys.uuidV7();
+ * for (int attempt = 1; ; attempt++) {
+ *     try {
+ *         return http.send(request.header("Idempotency-Key", key));
+ *     } catch (IOException e) {
+ *         if (attempt == 3) throw e;
+ *     }
+ * }
+ *
+ * // a server or a job: the key from the operation's identity
+ * String refundKey = IdempotencyKeys.business("refund", order.number(), String.valueOf(line));
+ * }</pre>
+ *
+ * <p>All methods are static and thread-safe. Their random bits come from a {@link SecureRandom}.
  */
 public final class IdempotencyKeys {
 
@@ -39,7 +56,12 @@ public final class IdempotencyKeys {
     private IdempotencyKeys() {
     }
 
-    /** A random (version 4) UUID, e.g. {@code 8e03978e-40d5-43e8-bc93-6894a57f9324}. */
+    /**
+     * A random (version 4) UUID, e.g. {@code 8e03978e-40d5-43e8-bc93-6894a57f9324}: 122 random bits, nothing about
+     * when or where it was made.
+     *
+     * @return 36 characters: lower-case hex digits and dashes
+     */
     public static String uuid() {
         return UUID.randomUUID().toString();
     }
@@ -48,6 +70,8 @@ public final class IdempotencyKeys {
      * A time-ordered (version 7, RFC 9562) UUID: 48 bits of Unix milliseconds, then a 12-bit sequence that keeps the
      * keys one JVM makes strictly increasing (also within one millisecond, and when the clock steps back), then 62
      * random bits.
+     *
+     * @return 36 characters: lower-case hex digits and dashes, e.g. {@code 0193a4f2-c1e8-7a3b-9c2d-4e5b6a7c8d9e}
      */
     public static String uuidV7() {
         long now = System.currentTimeMillis();
@@ -72,6 +96,8 @@ public final class IdempotencyKeys {
     /**
      * Milliseconds since the epoch as 12 hex digits, a dash and 80 random bits as 20 hex digits, e.g.
      * {@code 0193a4f2c1e8-7f3a09c2d4e5b6a7c8d9}: sorted by time as text, unique without coordination.
+     *
+     * @return 33 characters: lower-case hex digits and one dash
      */
     public static String timestampRandom() {
         StringBuilder sb = new StringBuilder(33);
@@ -86,8 +112,10 @@ public final class IdempotencyKeys {
      * A key from the operation's own identity, e.g. {@code business("refund", orderNo, lineNo)}: the parts joined by
      * {@code :}, each percent-encoded (UTF-8) except for letters, digits and {@code -._~}, so that no two different
      * lists of parts give the same key: {@code ("a:b", "c")} is {@code a%3Ab:c}, {@code ("a", "b:c")} is
-     * {@code a:b%3Ac}.
+     * {@code a:b%3Ac}. The same parts always give the same key.
      *
+     * @param parts the parts of the identity, in a fixed order; not {@code null}, none of them {@code null}
+     * @return the parts, encoded and joined, at most 255 characters
      * @throws IllegalArgumentException for no parts, a null part, a part with a lone surrogate (not text), or a key
      *                                  longer than 255 characters
      */
@@ -136,8 +164,12 @@ public final class IdempotencyKeys {
      * A key from the content itself: SHA-256 over the canonical form the runtime fingerprints payloads with (typed,
      * with map entries and set elements sorted, numbers compared by value), as 43 characters of base64url. Equal
      * values give equal keys in any JVM running the same version of the canonical form; values of different types
-     * with equal fields differ. Needs {@code idempotency-core} on the class path (or the agent).
+     * with equal fields differ. Needs {@code idempotency-core} on the class path (or the agent). The key expression
+     * {@code #contentHash(...)} computes the same hash, so a server can derive the key a client would send.
      *
+     * @param values the content to hash; one value is hashed as itself, several as an ordered list; a {@code null}
+     *               array is hashed as one {@code null} value
+     * @return 43 characters of unpadded base64url
      * @throws IllegalArgumentException when a value has no readable state (it would agree with every other one)
      * @throws IllegalStateException    when {@code idempotency-core} is absent
      */

@@ -1,6 +1,10 @@
 package dev.idempotency;
 
-/** What a call does when another call holds its key and the holder's lease is alive. */
+/**
+ * What a call does when another call holds its key and the holder's lease is alive: {@link Idempotent#onInProgress()},
+ * or {@code onInProgress(...)} of a programmatic call. A holder whose lease has run out (its process died) is taken
+ * over in either case: the call claims the key and runs.
+ */
 public enum OnInProgress {
     /** Fail at once with {@link IdempotencyInProgressException}. */
     REJECT,

@@ -10,10 +10,22 @@ import java.util.List;
  * {@code null}, which a key refuses as usual.
  *
  * <pre>{@code
- * try (CurrentRequest.Binding binding = CurrentRequest.bind(myRequestAdapter)) {
+ * CurrentRequest.Request adapter = new CurrentRequest.Request() {
+ *     public List<String> headers(String name) {
+ *         return exchange.getRequestHeaders().getOrDefault(name, List.of());   // case-insensitive there
+ *     }
+ *
+ *     public String principal() {
+ *         return exchange.getPrincipal() == null ? null : exchange.getPrincipal().getName();
+ *     }
+ * };
+ * try (CurrentRequest.Binding binding = CurrentRequest.bind(adapter)) {
  *     chain.handle(request);
  * }
  * }</pre>
+ *
+ * <p>A binding is the calling thread's alone: work handed to other threads (an executor, a
+ * {@code CompletableFuture} stage) sees no request unless it is bound there too.
  */
 public final class CurrentRequest {
 
@@ -25,18 +37,37 @@ public final class CurrentRequest {
     /** What a web layer tells about its request. */
     public interface Request {
 
-        /** Every value of the header, in the order received; empty when it is absent. The name is case-insensitive. */
+        /**
+         * Every value of the header, in the order received; empty when it is absent. The name is case-insensitive.
+         *
+         * @param name the header's name, e.g. {@code Idempotency-Key}
+         * @return the header's values, each as received; empty when the header is absent
+         */
         List<String> headers(String name);
 
-        /** The authenticated caller's name, or {@code null} when the request is anonymous. */
+        /**
+         * The authenticated caller's name, for {@code #principal}.
+         *
+         * @return the name, or {@code null} when the request is anonymous
+         */
         String principal();
 
-        /** Called when a call made for this request was answered from the store (a replay), before it returns. */
+        /**
+         * Called when a call made for this request was answered from the store (a replay), before it returns, e.g. to
+         * mark the response as replayed. The default does nothing.
+         */
         default void replayed() {
         }
     }
 
-    /** Binds the request to this thread until the binding is closed, which restores what was bound before. */
+    /**
+     * Binds the request to this thread until the binding is closed, which restores what was bound before (bindings
+     * nest).
+     *
+     * @param request the request
+     * @return the binding, to close on this thread, in a try-with-resources block
+     * @throws IllegalArgumentException if {@code request} is {@code null}
+     */
     public static Binding bind(Request request) {
         if (request == null) {
             throw new IllegalArgumentException("the request must not be null");
@@ -46,7 +77,11 @@ public final class CurrentRequest {
         return binding;
     }
 
-    /** The request bound to this thread, or {@code null}. */
+    /**
+     * The request bound to this thread.
+     *
+     * @return the request, or {@code null} when none is bound
+     */
     public static Request current() {
         return CURRENT.get();
     }
@@ -56,6 +91,8 @@ public final class CurrentRequest {
      * that starts with a double quote is read as a Structured Field String (RFC 8941: printable ASCII, {@code \"}
      * and {@code \\} escapes) and unquoted; any other value is taken as it is.
      *
+     * @param name the header's name, as the key expression gives it
+     * @return the header's value, unquoted if it was quoted, or {@code null}
      * @throws IdempotencyKeyException when the header is sent more than once or its quoted form is malformed (a web
      *                                 layer answers 400)
      */
@@ -76,13 +113,20 @@ public final class CurrentRequest {
         return value.startsWith("\"") ? structuredString(name, value) : value;
     }
 
-    /** The value of {@code #principal}: the authenticated caller's name, or {@code null}. */
+    /**
+     * The value of {@code #principal}.
+     *
+     * @return the authenticated caller's name, or {@code null} when the request is anonymous or none is bound
+     */
     public static String principal() {
         Request request = CURRENT.get();
         return request == null ? null : request.principal();
     }
 
-    /** Tells the bound request, if any, that a call was answered from the store. */
+    /**
+     * Tells the bound request, if any, that a call was answered from the store ({@link Request#replayed()}). The
+     * runtime calls it on every replay.
+     */
     public static void markReplayed() {
         Request request = CURRENT.get();
         if (request != null) {

@@ -1,16 +1,18 @@
 package dev.idempotency.core;
 
 /**
- * Something that happened to one call.
+ * Something that happened to one call, as {@link IdempotencyListener}s see it.
  *
  * @param type      what happened
  * @param namespace the method's namespace
  * @param key       the evaluated key
- * @param method    the method, e.g. {@code TransferService.transfer(TransferRequest)}
+ * @param method    the method, e.g. {@code TransferService.transfer(TransferRequest)}; for a programmatic call, a
+ *                  description naming its namespace
  * @param error     for {@link Type#STORE_ERROR}, the failure; otherwise {@code null}
  */
 public record IdempotencyEvent(Type type, String namespace, String key, String method, Throwable error) {
 
+    /** What happened to a call. */
     public enum Type {
         /** The method ran and its outcome was recorded. */
         EXECUTED,

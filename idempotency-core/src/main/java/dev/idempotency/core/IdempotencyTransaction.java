@@ -28,6 +28,11 @@ public final class IdempotencyTransaction {
     /** The application's commit, e.g. {@code connection::commit}. */
     @FunctionalInterface
     public interface Commit {
+        /**
+         * Commits the application's transaction.
+         *
+         * @throws Exception if the commit failed, or may have: the outcome is then recorded as unknown
+         */
         void commit() throws Exception;
     }
 
@@ -38,6 +43,11 @@ public final class IdempotencyTransaction {
      * Runs {@code work} as the transaction's body on this thread, then {@code commit}; see the class comment for what
      * each outcome records.
      *
+     * @param <T>    the work's result type
+     * @param work   the transaction's body, which makes {@code @Idempotent} calls; not {@code null}
+     * @param commit commits the transaction once {@code work} has returned; not {@code null}
+     * @return what {@code work} returned
+     * @throws IllegalArgumentException if {@code work} or {@code commit} is {@code null}
      * @throws IllegalStateException if called inside another {@code execute} on this thread
      * @throws Exception             what {@code work} or {@code commit} threw
      */

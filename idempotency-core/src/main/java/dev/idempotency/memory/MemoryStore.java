@@ -27,9 +27,24 @@ import java.util.concurrent.ConcurrentMap;
  * live (it lets them grow past that by a sixty-fourth, at most 10,000, before trimming back), those that expire soonest
  * are evicted early, and a key evicted before its ttl can run again. Size it for the number of calls per ttl, or use a
  * shared store.
+ *
+ * <p>It is the default store ({@code memory:}), and is chosen by URI with a bound as {@code memory:?maxEntries=50000};
+ * in code:
+ *
+ * <pre>{@code
+ * MutableClock clock = new MutableClock();                 // idempotency-testkit's test clock, or Clock.systemUTC()
+ * IdempotencyRuntime runtime = IdempotencyRuntime.create(IdempotencyConfig.builder()
+ *         .store(new MemoryStore(clock, 50_000))
+ *         .clock(clock)
+ *         .build());
+ * }</pre>
+ *
+ * Times are read from the store's clock, in milliseconds; give it the runtime's clock. The store is thread-safe. Its
+ * records are kept as objects ({@link #inProcess()} is true) and are lost when the JVM stops or the store is closed.
  */
 public final class MemoryStore implements IdempotencyStore {
 
+    /** The bound on completed records of {@code memory:} and of {@link #MemoryStore()}: 100,000. */
     public static final long DEFAULT_MAX_ENTRIES = 100_000;
     /** How long an expired claim is kept, so that a takeover can be told from a fresh claim. */
     private static final long TAKEOVER_GRACE_MILLIS = 60_000;
@@ -52,10 +67,20 @@ public final class MemoryStore implements IdempotencyStore {
     /** Counts claims towards the next sweep; racy on purpose (a sweep a little early or late does not matter). */
     private int claimsSinceSweep;
 
+    /** A store on the system clock (UTC), bounded at {@link #DEFAULT_MAX_ENTRIES} completed records. */
     public MemoryStore() {
         this(Clock.systemUTC(), DEFAULT_MAX_ENTRIES);
     }
 
+    /**
+     * A store on the given clock, with the given bound.
+     *
+     * @param clock      the clock leases and ttls are measured by; the runtime's, so that a test clock moves both
+     * @param maxEntries the number of live completed records kept before those that expire soonest are evicted
+     *                   (claims in progress are not counted); positive
+     * @throws NullPointerException     if {@code clock} is {@code null}
+     * @throws IllegalArgumentException if {@code maxEntries} is not positive
+     */
     public MemoryStore(Clock clock, long maxEntries) {
         this.clock = Objects.requireNonNull(clock, "clock");
         if (maxEntries <= 0) {
@@ -224,7 +249,12 @@ public final class MemoryStore implements IdempotencyStore {
 
     /**
      * The live completed record of the key, or {@code null} (none, in progress, or expired): one lock-free lookup,
-     * for a caller that wants to answer a replay before it makes anything a claim would need.
+     * for a caller that wants to answer a replay before it makes anything a claim would need. The runtime uses it to
+     * answer replays from this store before it makes an owner token or a fingerprint string.
+     *
+     * @param namespace the namespace of the record
+     * @param key       the key of the record
+     * @return the completed record, or {@code null}
      */
     public StoredRecord completed(String namespace, String key) {
         Done found = completed(new Key(namespace, key));
@@ -289,12 +319,20 @@ public final class MemoryStore implements IdempotencyStore {
         return claim != null && claim.liveAt(now) ? claim.record : null;
     }
 
-    /** Records held (completed, live or awaiting eviction, and claims), for tests and diagnostics. */
+    /**
+     * Records held (completed, live or awaiting eviction, and claims), for tests and diagnostics.
+     *
+     * @return the number of records held, as the cache estimates it: completed records (expired ones included until
+     *         they are evicted) plus claims
+     */
     public long size() {
         return cache.estimatedSize() + claims.size();
     }
 
-    /** Runs pending evictions now, and drops claims expired for longer than the grace. */
+    /**
+     * Runs pending evictions now, trims the completed records back to the bound, and drops claims whose lease ended
+     * more than a minute ago. The store does this by itself as it is used; tests call it to see the result at once.
+     */
     public void cleanUp() {
         cache.cleanUp();
         trim();

@@ -5,7 +5,11 @@ import dev.idempotency.spi.IdempotencyStore;
 import dev.idempotency.spi.IdempotencyStoreProvider;
 import java.time.Clock;
 
-/** {@code memory:} and {@code memory:?maxEntries=50000}. */
+/**
+ * Makes a {@link MemoryStore} for {@code memory:} (bounded at {@link MemoryStore#DEFAULT_MAX_ENTRIES}) and
+ * {@code memory:?maxEntries=50000}; any other parameter is refused. Registered as a service of this module; users
+ * choose it by URI ({@code idempotency.store=memory:}) and need not call it.
+ */
 public final class MemoryStoreProvider implements IdempotencyStoreProvider {
 
     private static final String SCHEME = "memory:";

@@ -8,16 +8,49 @@ import java.util.Objects;
  * store (metrics, tracing, fault injection in tests) and inherit the rest, including the optional ones
  * ({@link #claimedInTransaction}, {@link #inProcess}, {@link #remainingTtl}), which a hand-written wrapper tends to
  * forget.
+ *
+ * <pre>{@code
+ * final class TimedStore extends ForwardingIdempotencyStore {
+ *     private final Timer claims;
+ *
+ *     TimedStore(IdempotencyStore delegate, Timer claims) {
+ *         super(delegate);
+ *         this.claims = claims;
+ *     }
+ *
+ *     @Override
+ *     public ClaimResult claim(String namespace, String key, String owner, String fingerprint, Duration lease) {
+ *         long start = System.nanoTime();
+ *         try {
+ *             return super.claim(namespace, key, owner, fingerprint, lease);
+ *         } finally {
+ *             claims.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+ *         }
+ *     }
+ * }
+ * }</pre>
+ *
+ * A forwarding store is as thread-safe as its delegate, and {@link #close()} closes the delegate.
  */
 public abstract class ForwardingIdempotencyStore implements IdempotencyStore {
 
     private final IdempotencyStore delegate;
 
+    /**
+     * A store that forwards to {@code delegate}.
+     *
+     * @param delegate the store every operation goes to; not {@code null}
+     * @throws NullPointerException if {@code delegate} is {@code null}
+     */
     protected ForwardingIdempotencyStore(IdempotencyStore delegate) {
         this.delegate = Objects.requireNonNull(delegate, "delegate");
     }
 
-    /** The store every operation goes to. */
+    /**
+     * The store every operation goes to.
+     *
+     * @return the delegate given to the constructor
+     */
     protected IdempotencyStore delegate() {
         return delegate;
     }

@@ -23,13 +23,28 @@ import java.util.Locale;
  *
  * <p>Each method throws {@link IllegalArgumentException} naming the setting and quoting the value; callers add where
  * the setting came from.
+ *
+ * <pre>{@code
+ * Duration timeout = Options.positiveDuration("timeout", params.getOrDefault("timeout", "2s"));
+ * long maxBody = Options.size("idempotency.http.maxBodySize", "512KiB");     // 524288
+ * Boolean strict = Idempotency.setting("idempotency.http.strict", Options::bool);
+ * }</pre>
+ *
+ * All methods are static, stateless and thread-safe.
  */
 public final class Options {
 
     private Options() {
     }
 
-    /** The duration the text names; see the class comment for the syntax. Negative and zero durations are allowed. */
+    /**
+     * The duration the text names; see the class comment for the syntax. Negative and zero durations are allowed.
+     *
+     * @param name  the setting's name, for the error message
+     * @param value the text, surrounding spaces ignored; {@code null} is refused like blank text
+     * @return the duration
+     * @throws IllegalArgumentException if the text is not a duration in that syntax
+     */
     public static Duration duration(String name, String value) {
         String v = value == null ? "" : value.trim();
         int digits = 0;
@@ -66,6 +81,11 @@ public final class Options {
 
     /**
      * A duration that must be positive, at least one millisecond (stores and leases count in milliseconds).
+     *
+     * @param name  the setting's name, for the error message
+     * @param value the text, in the syntax of {@link #duration}
+     * @return the duration, at least one millisecond
+     * @throws IllegalArgumentException if the text is not a duration, or one shorter than a millisecond
      */
     public static Duration positiveDuration(String name, String value) {
         Duration d = duration(name, value);
@@ -75,7 +95,14 @@ public final class Options {
         return d;
     }
 
-    /** {@code true} or {@code false}, in any case, surrounding spaces ignored. */
+    /**
+     * {@code true} or {@code false}, in any case, surrounding spaces ignored.
+     *
+     * @param name  the setting's name, for the error message
+     * @param value the text; {@code null} is refused
+     * @return the boolean the text names
+     * @throws IllegalArgumentException for any other text
+     */
     public static boolean bool(String name, String value) {
         String v = value == null ? "" : value.trim().toLowerCase(Locale.ROOT);
         if (v.equals("true")) {
@@ -87,7 +114,14 @@ public final class Options {
         throw new IllegalArgumentException(name + " must be true or false, but was " + quote(value));
     }
 
-    /** A whole number that fits an {@code int}. */
+    /**
+     * A whole number that fits an {@code int}: decimal digits, optionally signed, surrounding spaces ignored.
+     *
+     * @param name  the setting's name, for the error message
+     * @param value the text; {@code null} is refused
+     * @return the number
+     * @throws IllegalArgumentException if the text is not a whole number or does not fit an {@code int}
+     */
     public static int integer(String name, String value) {
         try {
             return Integer.parseInt(value == null ? "" : value.trim());
@@ -99,6 +133,11 @@ public final class Options {
     /**
      * A size in bytes, not negative; see the class comment for the syntax. A fraction, a negative number, an unknown
      * unit and more than {@link Long#MAX_VALUE} bytes are refused.
+     *
+     * @param name  the setting's name, for the error message
+     * @param value the text, surrounding spaces ignored; {@code null} is refused
+     * @return the size in bytes, zero or more
+     * @throws IllegalArgumentException if the text is not a size in that syntax
      */
     public static long size(String name, String value) {
         String v = value == null ? "" : value.trim();
@@ -123,6 +162,10 @@ public final class Options {
     /**
      * A store URI fit for a log line or an error message: user information (a password, also one with {@code /} or
      * {@code @} in it), query parameters named like secrets, and anything that cannot be read safely are masked.
+     * A store should pass every URI it puts in a message or in {@link IdempotencyStore#describe()} through it.
+     *
+     * @param uri the store URI, or a text holding one; may be {@code null}
+     * @return the text with its secrets masked, or {@code null} for {@code null}
      */
     public static String redact(String uri) {
         return StoreUris.redact(uri);
