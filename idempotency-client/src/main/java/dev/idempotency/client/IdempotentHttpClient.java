@@ -62,8 +62,8 @@ import java.util.function.Supplier;
  * as a Structured Field String or plain), and the client makes no key of its own:
  *
  * <pre>{@code
- * String key = IdempotencyKeys.uuidV7();
- * transfers.save(transferId, key);                  // kept with the operation, before anything is sent
+ * // made once with IdempotencyKeys.uuidV7() and stored with the transfer before its first send
+ * String key = transfers.idempotencyKey(transferId);
  * IdempotentHttpClient client = IdempotentHttpClient.builder()
  *         .maxAttempts(4)
  *         .backoff(Duration.ofMillis(200), Duration.ofSeconds(2))
@@ -71,7 +71,7 @@ import java.util.function.Supplier;
  *         .signer(HttpMessageSigner.builder(SigningKey.hmacSha256("client-1", secret)).build())   // optional
  *         .build();
  * HttpRequest request = HttpRequest.newBuilder(URI.create("https://pay.example/transfers"))
- *         .header("Idempotency-Key", "\"" + transfers.keyOf(transferId) + "\"")   // the same key after a restart
+ *         .header("Idempotency-Key", "\"" + key + "\"")   // the same key on every send, even after a restart
  *         .header("Content-Type", "application/json")
  *         .POST(HttpRequest.BodyPublishers.ofString(json))
  *         .build();
