@@ -18,8 +18,8 @@ public interface NonceRegistry {
     /**
      * Records the nonce for this key id for {@code ttl}, atomically; true if it was not recorded already (the request
      * is fresh), false if it was (a replay). Nonces of different key ids never collide. Called concurrently by every
-     * request thread: an implementation must be thread-safe, and of two concurrent claims of the same nonce exactly
-     * one may succeed.
+     * request thread: an implementation must be thread-safe, and of concurrent claims of the same key id and nonce
+     * only one may return {@code true}.
      *
      * @param keyId the key id the signature was made with
      * @param nonce the nonce the signature carries (or, in the legacy scheme without a nonce header, the signature)

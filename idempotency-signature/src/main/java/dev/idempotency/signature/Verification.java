@@ -64,6 +64,11 @@ public sealed interface Verification {
         /**
          * A verified result; {@code coveredComponents} is copied into an immutable list.
          *
+         * @param keyId the key id whose key verified the signature
+         * @param label the label of the verified signature, or {@code legacy}
+         * @param created the signature's {@code created} time
+         * @param nonce the nonce claimed for this message
+         * @param coveredComponents the components the signature covers, in signed order
          * @throws NullPointerException if {@code coveredComponents} is null or holds null
          */
         public Verified {
@@ -83,6 +88,9 @@ public sealed interface Verification {
         /**
          * A refusal.
          *
+         * @param reason why the message was refused
+         * @param message a description for the client, without key material
+         * @param serverTime the server's time when the message was verified
          * @throws NullPointerException if {@code reason} or {@code message} is null
          */
         public Refused {
