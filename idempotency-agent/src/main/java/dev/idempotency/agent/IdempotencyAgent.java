@@ -17,6 +17,22 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p>It never stops the application from starting: a bad configuration is reported in that one line, and every
  * {@code @Idempotent} method then refuses to run with {@code IdempotencyConfigurationException} instead of running
  * without protection.
+ *
+ * <pre>{@code
+ * java -javaagent:idempotency-agent.jar=store=redis://127.0.0.1:6379,ttl=PT10M,lease=PT20S -jar app.jar
+ * }</pre>
+ *
+ * <p>The arguments are {@code name=value} pairs separated by commas: {@code store}, {@code ttl}, {@code lease},
+ * {@code failOpen}, {@code maxResultSize}, {@code nearCache.maxEntries}, {@code nearCache.maxAge}, the servlet
+ * filter's {@code http.routes}, {@code http.header}, {@code http.maxBodySize}, {@code http.releaseOn5xx}, the
+ * signed-request settings {@code signature.*}, and {@code debug=true}. A comma that is not followed by a known name
+ * belongs to the value before it, so {@code store=redis-cluster://10.0.0.1:7000,10.0.0.2:7000,ttl=PT10M} is two
+ * arguments. Quote the whole option for the shell when a value holds spaces:
+ * {@code "-javaagent:idempotency-agent.jar=http.routes=POST /api/payments/**"}.
+ *
+ * <p>The jar is self-contained: its third-party libraries are relocated under {@code dev.idempotency.shaded}, and the
+ * application compiles against {@code idempotency-api} alone. Neither method below is meant to be called by code; the
+ * JVM calls them, once per agent.
  */
 public final class IdempotencyAgent {
 
@@ -25,10 +41,25 @@ public final class IdempotencyAgent {
     private IdempotencyAgent() {
     }
 
+    /**
+     * Starts the agent before the application's {@code main}, from {@code -javaagent}. Never throws: every failure is
+     * reported on standard error and leaves {@code @Idempotent} methods refusing to run. A second start in the same
+     * JVM is ignored, saying so.
+     *
+     * @param arguments what follows {@code =} in the {@code -javaagent} option, or null when nothing does
+     * @param inst the JVM's instrumentation
+     */
     public static void premain(String arguments, Instrumentation inst) {
         start(arguments, inst, false);
     }
 
+    /**
+     * Starts the agent in a running JVM, when it is attached (for example through the Attach API); classes already
+     * loaded that declare {@code @Idempotent} methods are retransformed. Never throws, like {@link #premain}.
+     *
+     * @param arguments the agent arguments given to the attach call, or null
+     * @param inst the JVM's instrumentation
+     */
     public static void agentmain(String arguments, Instrumentation inst) {
         start(arguments, inst, true);
     }

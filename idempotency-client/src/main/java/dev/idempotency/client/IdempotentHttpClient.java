@@ -56,16 +56,54 @@ import java.util.function.Supplier;
  * signature: a new {@code created}, a new nonce. A retry is then a new signed request that the server's replay check
  * lets through, while its idempotency check still runs the operation once. A refused signature (400, 401) is not
  * retried.
+ *
+ * <p>To retry safely across a restart of the caller, keep the key: store it with the operation before the first send
+ * and put it on the request yourself. A request that already carries the header is sent with it unchanged (quoted
+ * as a Structured Field String or plain), and the client makes no key of its own:
+ *
+ * <pre>{@code
+ * // made once with IdempotencyKeys.uuidV7() and stored with the transfer before its first send
+ * String key = transfers.idempotencyKey(transferId);
+ * IdempotentHttpClient client = IdempotentHttpClient.builder()
+ *         .maxAttempts(4)
+ *         .backoff(Duration.ofMillis(200), Duration.ofSeconds(2))
+ *         .retryBudget(Duration.ofSeconds(10))
+ *         .signer(HttpMessageSigner.builder(SigningKey.hmacSha256("client-1", secret)).build())   // optional
+ *         .build();
+ * HttpRequest request = HttpRequest.newBuilder(URI.create("https://pay.example/transfers"))
+ *         .header("Idempotency-Key", "\"" + key + "\"")   // the same key on every send, even after a restart
+ *         .header("Content-Type", "application/json")
+ *         .POST(HttpRequest.BodyPublishers.ofString(json))
+ *         .build();
+ * IdempotentHttpClient.Result<String> result = client.send(request, HttpResponse.BodyHandlers.ofString());
+ * }</pre>
+ *
+ * <p>A client is immutable and thread-safe (share one), provided its key supplier, signer, sleeper and clock are.
  */
 public final class IdempotentHttpClient {
 
     /** What a retry is waiting for: the server's {@code Retry-After}, or the backoff. Replaceable in tests. */
     @FunctionalInterface
     public interface Sleeper {
+        /**
+         * Waits before the next attempt.
+         *
+         * @param duration how long to wait; zero or more
+         * @throws InterruptedException if the waiting thread is interrupted; {@link #send} then throws it on
+         */
         void sleep(Duration duration) throws InterruptedException;
     }
 
-    /** The outcome of a request, after its retries. */
+    /**
+     * The outcome of a request, after its retries.
+     *
+     * @param <T> the type of the response body
+     * @param response the last answer the server gave
+     * @param attempts how many attempts were sent, the first included (1 when it was not retried)
+     * @param replayed whether the server answered from its record of an earlier attempt (the last answer carried
+     *        {@code Idempotent-Replayed: true})
+     * @param key the idempotency key every attempt carried, without Structured Field quotes
+     */
     public record Result<T>(HttpResponse<T> response, int attempts, boolean replayed, String key) {
     }
 
@@ -93,13 +131,30 @@ public final class IdempotentHttpClient {
         this.signer = b.signer;
     }
 
+    /**
+     * Starts a client.
+     *
+     * @return a builder with the defaults: a new {@link HttpClient} with a 5 s connect timeout, UUIDv7 keys in
+     *         {@code Idempotency-Key}, 5 attempts, backoff from 100 ms up to 5 s, a 30 s retry budget, no signer
+     */
     public static Builder builder() {
         return new Builder();
     }
 
     /**
-     * Sends the request, retrying as the class comment says, and returns the last answer. Throws the last
-     * {@code IOException} when no attempt got an answer.
+     * Sends the request, retrying as the class comment says, and returns the last answer, whatever its status. The
+     * calling thread sleeps between attempts (through the {@link Builder#sleeper sleeper}).
+     *
+     * @param <T> the type of the response body
+     * @param request the request; if it carries the key header already, that key is used on every attempt
+     * @param handler how each answer's body is read
+     * @return the last answer, with the number of attempts, whether it was replayed and the key
+     * @throws IOException when no attempt got an answer (the last failure is its cause, and the message names the
+     *         key), when a TLS failure ({@link javax.net.ssl.SSLException}) made retrying pointless, or when the body
+     *         could not be read for signing
+     * @throws InterruptedException if the thread is interrupted while sending or waiting
+     * @throws IllegalArgumentException if the key supplier made a key that is not 1 to 255 printable ASCII characters
+     *         without {@code "} or {@code \}, or the signer cannot sign the request
      */
     public <T> Result<T> send(HttpRequest request, HttpResponse.BodyHandler<T> handler)
             throws IOException, InterruptedException {
@@ -132,7 +187,16 @@ public final class IdempotentHttpClient {
         }
     }
 
-    /** {@link #send} without blocking the caller: attempts and waits are scheduled, not slept. */
+    /**
+     * {@link #send} without blocking the caller: attempts and waits are scheduled (on
+     * {@link CompletableFuture#delayedExecutor}), not slept; the {@link Builder#sleeper sleeper} is not used.
+     *
+     * @param <T> the type of the response body
+     * @param request the request; if it carries the key header already, that key is used on every attempt
+     * @param handler how each answer's body is read
+     * @return a future of the last answer; it fails, rather than this method throwing, with the exceptions
+     *         {@link #send} throws
+     */
     public <T> CompletableFuture<Result<T>> sendAsync(HttpRequest request, HttpResponse.BodyHandler<T> handler) {
         String key;
         HttpRequest keyed;
@@ -324,19 +388,39 @@ public final class IdempotentHttpClient {
         private Builder() {
         }
 
-        /** The client to send with; default: a new one with a 5 s connect timeout. */
+        /**
+         * The client to send with; its own timeouts, proxy and TLS settings apply to each attempt.
+         *
+         * @param http the client; default: a new one with a 5 s connect timeout
+         * @return this builder
+         * @throws NullPointerException if {@code http} is null
+         */
         public Builder httpClient(HttpClient http) {
             this.http = Objects.requireNonNull(http, "http");
             return this;
         }
 
-        /** How keys are made for requests that carry none; default {@link IdempotencyKeys#uuidV7()}. */
+        /**
+         * How keys are made for requests that carry none; called once per request, not per attempt, and concurrently
+         * when the client is shared.
+         *
+         * @param keys the key supplier; each key must be 1 to 255 printable ASCII characters without {@code "} or
+         *        {@code \}; default {@link IdempotencyKeys#uuidV7()}
+         * @return this builder
+         * @throws NullPointerException if {@code keys} is null
+         */
         public Builder keys(Supplier<String> keys) {
             this.keys = Objects.requireNonNull(keys, "keys");
             return this;
         }
 
-        /** The header the key travels in; default {@code Idempotency-Key}. */
+        /**
+         * The header the key travels in.
+         *
+         * @param header a header name (an HTTP token); default {@code Idempotency-Key}
+         * @return this builder
+         * @throws IllegalArgumentException if {@code header} is not a header name
+         */
         public Builder header(String header) {
             if (!FieldNames.isToken(header)) {
                 throw new IllegalArgumentException("not a header name: " + header);
@@ -345,7 +429,13 @@ public final class IdempotentHttpClient {
             return this;
         }
 
-        /** Attempts in all, the first included; default 5. */
+        /**
+         * Attempts in all, the first included.
+         *
+         * @param maxAttempts 1 or more (1 sends once, never retrying); default 5
+         * @return this builder
+         * @throws IllegalArgumentException if {@code maxAttempts} is less than 1
+         */
         public Builder maxAttempts(int maxAttempts) {
             if (maxAttempts < 1) {
                 throw new IllegalArgumentException("maxAttempts must be at least 1, but was " + maxAttempts);
@@ -354,7 +444,15 @@ public final class IdempotentHttpClient {
             return this;
         }
 
-        /** The first backoff's ceiling, doubled per attempt up to {@code maxBackoff}; defaults 100 ms and 5 s. */
+        /**
+         * The backoff when the server gives no {@code Retry-After}: before retry {@code n} a random wait between zero
+         * and {@code initial * 2^(n-1)}, at most {@code max} (full jitter). Millisecond precision.
+         *
+         * @param initial the first ceiling; positive; default 100 ms
+         * @param max the largest ceiling; at least {@code initial}; default 5 s
+         * @return this builder
+         * @throws IllegalArgumentException unless {@code 0 < initial <= max}
+         */
         public Builder backoff(Duration initial, Duration max) {
             if (initial == null || max == null || initial.isNegative() || initial.isZero() || max.compareTo(initial) < 0) {
                 throw new IllegalArgumentException("backoff needs 0 < initial <= max, but was " + initial + ", " + max);
@@ -367,6 +465,10 @@ public final class IdempotentHttpClient {
         /**
          * The time all attempts and waits of one request may take; a retry that would end later is not made (the
          * last answer is returned). Default 30 s.
+         *
+         * @param budget zero or more; counted from the first attempt
+         * @return this builder
+         * @throws IllegalArgumentException if {@code budget} is null or negative
          */
         public Builder retryBudget(Duration budget) {
             if (budget == null || budget.isNegative()) {
@@ -376,13 +478,25 @@ public final class IdempotentHttpClient {
             return this;
         }
 
-        /** How waits are made (synchronous sends); tests record them instead of sleeping. */
+        /**
+         * How waits are made (synchronous sends); tests record them instead of sleeping.
+         *
+         * @param sleeper the sleeper; default {@link TimeUnit#sleep} on the calling thread
+         * @return this builder
+         * @throws NullPointerException if {@code sleeper} is null
+         */
         public Builder sleeper(Sleeper sleeper) {
             this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
             return this;
         }
 
-        /** The clock for the budget and for {@code Retry-After} dates. */
+        /**
+         * The clock for the budget and for {@code Retry-After} dates.
+         *
+         * @param clock the clock; default {@link Clock#systemUTC()}
+         * @return this builder
+         * @throws NullPointerException if {@code clock} is null
+         */
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
             return this;
@@ -391,13 +505,22 @@ public final class IdempotentHttpClient {
         /**
          * Signs every attempt afresh: {@code HttpMessageSigner.builder(SigningKey.hmacSha256("client-1", secret))
          * .build()} for RFC 9421, or {@code LegacyScheme.hmacSha256("client-1").build().signer(key, clock)} for the
-         * Timestamp + Sign scheme. Default: no signing.
+         * Timestamp + Sign scheme. Default: no signing. With a signer the body is read into memory once per request.
+         *
+         * @param signer the signer, called once per attempt
+         * @return this builder
+         * @throws NullPointerException if {@code signer} is null
          */
         public Builder signer(RequestSigner signer) {
             this.signer = Objects.requireNonNull(signer, "signer");
             return this;
         }
 
+        /**
+         * The client with these settings.
+         *
+         * @return a new immutable client
+         */
         public IdempotentHttpClient build() {
             return new IdempotentHttpClient(this);
         }

@@ -37,12 +37,21 @@ import java.util.concurrent.ConcurrentHashMap;
  *         .build());
  * }</pre>
  *
+ * <p>With the Spring Boot starter and Micrometer on the class path, the starter declares this binder itself (on
+ * Boot's observation registry when there is one, see {@link #IdempotencyMetrics(ObservationRegistry)}) and
+ * instruments the store; Boot binds it to its meter registry: nothing to write.
+ *
  * <p>One instance serves one runtime and one registry (bind it to a composite registry to publish to several).
+ * Events that arrive before {@link #bindTo} are not counted. Events and store calls may come from any thread; the
+ * binder is thread-safe.
  */
 public final class IdempotencyMetrics implements MeterBinder, IdempotencyListener {
 
+    /** The counter of calls, tagged {@code namespace} and {@code outcome}. */
     public static final String CALLS = "idempotency.calls";
+    /** The observation (and timer) of store operations, tagged {@code operation}. */
     public static final String STORE = "idempotency.store";
+    /** The gauge of claims this JVM holds through instrumented stores. */
     public static final String CLAIMS_HELD = "idempotency.claims.held";
 
     private static final IdempotencyEvent.Type[] TYPES = IdempotencyEvent.Type.values();
@@ -70,6 +79,9 @@ public final class IdempotencyMetrics implements MeterBinder, IdempotencyListene
     /**
      * Store calls are observed through the application's observation registry (Spring Boot's, which times them into
      * its meter registry and hands them to tracing), not a registry of this binder's own.
+     *
+     * @param observations the application's observation registry; its handlers decide what becomes of store calls
+     * @throws NullPointerException if {@code observations} is null
      */
     public IdempotencyMetrics(ObservationRegistry observations) {
         this.givenObservations = java.util.Objects.requireNonNull(observations, "observations");
@@ -113,13 +125,25 @@ public final class IdempotencyMetrics implements MeterBinder, IdempotencyListene
         counter.increment();
     }
 
-    /** The store, timed and observed per operation, and counted in {@value #CLAIMS_HELD}. */
+    /**
+     * The store, timed and observed per operation, and counted in {@value #CLAIMS_HELD}. Pass the result to the
+     * runtime in place of the store. Results and exceptions of the store are passed through unchanged.
+     *
+     * @param store the store to wrap
+     * @return a store that delegates to {@code store}; {@code store} itself if it is already instrumented by this
+     *         binder
+     * @throws NullPointerException if {@code store} is null
+     */
     public IdempotencyStore instrument(IdempotencyStore store) {
         java.util.Objects.requireNonNull(store, "store");
         return store instanceof ObservedStore observed && observed.metrics == this ? store : new ObservedStore(store, this);
     }
 
-    /** The claims this JVM holds now through stores instrumented here. */
+    /**
+     * The claims this JVM holds now through stores instrumented here; the value of the {@value #CLAIMS_HELD} gauge.
+     *
+     * @return the number of claims granted and not yet completed, released or lost
+     */
     public int claimsHeld() {
         return held.size();
     }

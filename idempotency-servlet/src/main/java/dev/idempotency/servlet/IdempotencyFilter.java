@@ -63,6 +63,38 @@ import java.util.Objects;
  * signed request (RFC 9421, or the legacy scheme when enabled): the filter verifies it before the application and
  * route mode see it, its nonce claimed in the runtime's store, and answers a refusal with 401 (400 for an unreadable
  * header) and a problem document giving the reason and the server's time.
+ *
+ * <p>Registration, configured by the settings (also possible by class name in {@code web.xml}):
+ *
+ * <pre>{@code
+ * public final class Startup implements ServletContainerInitializer {
+ *     public void onStartup(Set<Class<?>> classes, ServletContext context) {
+ *         FilterRegistration.Dynamic idempotency = context.addFilter("idempotency", IdempotencyFilter.class);
+ *         idempotency.setAsyncSupported(true);
+ *         // after the authentication filter, so that #principal sees the user
+ *         idempotency.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, "/*");
+ *     }
+ * }
+ * }</pre>
+ *
+ * <p>Or configured in code with the {@link Builder}:
+ *
+ * <pre>{@code
+ * IdempotencyFilter filter = IdempotencyFilter.builder()
+ *         .runtime(runtime)                                   // default: Idempotency.runtime()
+ *         .routes("POST /api/payments/**, PUT /api/orders/*")  // route mode
+ *         .maxBodySize("1MB")
+ *         .signatures("POST /api/payments/**", SignatureVerifier.builder()
+ *                 .keys(KeyResolver.fromProperties(settings))
+ *                 .nonces(sharedNonces)
+ *                 .build())
+ *         .build();
+ * context.addFilter("idempotency", filter)
+ *         .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, "/api/*");
+ * }</pre>
+ *
+ * <p>A filter is thread-safe: the container calls it from all request threads at once. A request already covered by
+ * another {@code IdempotencyFilter} (the application's and the agent's, or one mapped twice) is passed on untouched.
  */
 public final class IdempotencyFilter implements Filter {
 
@@ -148,7 +180,12 @@ public final class IdempotencyFilter implements Filter {
         return b;
     }
 
-    /** A filter configured in code (tests, frameworks); what is not set has its default, not the settings' value. */
+    /**
+     * A filter configured in code (tests, frameworks); what is not set has its default, not the settings' value.
+     *
+     * @return a builder with the defaults: the process-wide runtime, no routes, header {@code Idempotency-Key},
+     *         {@value #DEFAULT_MAX_BODY_SIZE} bytes, release on 5xx, no signature routes
+     */
     public static Builder builder() {
         return new Builder();
     }
@@ -175,7 +212,15 @@ public final class IdempotencyFilter implements Filter {
          * it), checked by {@code verifier} before the application or route mode sees the request; e.g.
          * {@code signatures("POST /api/payments/**", SignatureVerifier.builder().keys(...).nonces(...).build())}.
          * From the settings: {@code idempotency.signature.routes} and the verifier from {@code idempotency.signature.*},
-         * its nonces in the runtime's store.
+         * its nonces in the runtime's store. Replaces signature routes set before.
+         *
+         * @param routes comma-separated routes, each a method and an Ant-style path, e.g.
+         *        {@code POST /api/payments/**, PUT /api/orders/*}
+         * @param verifier the verifier for those routes; give it a {@link dev.idempotency.signature.NonceRegistry}
+         *        shared by all instances when there are several
+         * @return this builder
+         * @throws IdempotencyConfigurationException if {@code routes} cannot be parsed
+         * @throws NullPointerException if {@code verifier} is null
          */
         public Builder signatures(String routes, SignatureVerifier verifier) {
             this.signatureRoutes = configuration(() -> Route.parse("signature routes", routes));
@@ -187,6 +232,11 @@ public final class IdempotencyFilter implements Filter {
          * Signature routes and their verifier from settings by full name ({@code idempotency.signature.routes},
          * {@code idempotency.signature.keys.<keyid>}, ...: see the README), the nonces claimed in the runtime's
          * store; for frameworks that hold settings of their own (Spring's {@code application.yml}). No routes: none.
+         * The verifier is made, and its settings checked, by {@link #build()}. Replaces signature routes set before.
+         *
+         * @param settings settings by full name; copied
+         * @return this builder
+         * @throws IdempotencyConfigurationException if {@code idempotency.signature.routes} cannot be parsed
          */
         public Builder signatures(java.util.Map<String, String> settings) {
             String routes = settings.get(SIGNATURE_ROUTES);
@@ -207,42 +257,87 @@ public final class IdempotencyFilter implements Filter {
                     .nonces(new StoreNonces(runtime)).build());
         }
 
-        /** The runtime whose store records responses; default the process-wide one, {@link Idempotency#runtime()}. */
+        /**
+         * The runtime whose store records responses (and, for signature routes from settings, claims nonces).
+         *
+         * @param runtime the runtime; default the process-wide one, {@link Idempotency#runtime()}
+         * @return this builder
+         * @throws NullPointerException if {@code runtime} is null
+         */
         public Builder runtime(IdempotencyRuntime runtime) {
             this.runtime = Objects.requireNonNull(runtime, "runtime");
             return this;
         }
 
-        /** The routes, e.g. {@code POST /api/payments/**, PUT /api/orders/*}; default none. */
+        /**
+         * The routes route mode covers; requests on other routes only get the request binding.
+         *
+         * @param routes comma-separated routes, each a method and an Ant-style path, e.g.
+         *        {@code POST /api/payments/**, PUT /api/orders/*}; default none
+         * @return this builder
+         * @throws IdempotencyConfigurationException if {@code routes} cannot be parsed
+         */
         public Builder routes(String routes) {
             this.routes = configuration(() -> Route.parse("routes", routes));
             return this;
         }
 
-        /** The header that carries the key; default {@code Idempotency-Key}. */
+        /**
+         * The header that carries the key in route mode.
+         *
+         * @param name a header name (an HTTP token), surrounding blanks ignored; default {@value #DEFAULT_HEADER}
+         * @return this builder
+         * @throws IdempotencyConfigurationException if {@code name} is not a header name
+         */
         public Builder header(String name) {
             this.header = configuration(() -> parseHeader("header", name));
             return this;
         }
 
-        /** The largest request body, and response body, recorded; default 1 MiB. */
+        /**
+         * The largest request body, and response body, recorded; also the largest body a signature route reads
+         * (a larger one is refused).
+         *
+         * @param bytes size in bytes, from 1 to below 2 GiB; default 1 MiB
+         * @return this builder
+         * @throws IdempotencyConfigurationException if {@code bytes} is out of range
+         */
         public Builder maxBodySize(int bytes) {
             this.maxBodySize = configuration(() -> parseMaxBodySize("maxBodySize", Integer.toString(bytes)));
             return this;
         }
 
-        /** {@code maxBodySize} as text, e.g. {@code 512KB}, {@code 1MB}, {@code 1048576}. */
+        /**
+         * {@link #maxBodySize(int)} as text.
+         *
+         * @param size a size such as {@code 512KB}, {@code 1MB} or {@code 1048576} (bytes)
+         * @return this builder
+         * @throws IdempotencyConfigurationException if {@code size} cannot be read or is out of range
+         */
         public Builder maxBodySize(String size) {
             this.maxBodySize = configuration(() -> parseMaxBodySize("maxBodySize", size));
             return this;
         }
 
-        /** Whether a 5xx answer gives the key up (default true), or is recorded and replayed like any other. */
+        /**
+         * What route mode does with a 5xx answer.
+         *
+         * @param release {@code true} (the default) to give the key up, so a retry runs the request again;
+         *        {@code false} to record and replay it like any other answer
+         * @return this builder
+         */
         public Builder releaseOn5xx(boolean release) {
             this.releaseOn5xx = release;
             return this;
         }
 
+        /**
+         * The filter with these settings.
+         *
+         * @return a new filter
+         * @throws IdempotencyConfigurationException if signature routes come from settings and those settings name
+         *         no key or hold a bad value
+         */
         public IdempotencyFilter build() {
             return new IdempotencyFilter(this);
         }
@@ -325,6 +420,9 @@ public final class IdempotencyFilter implements Filter {
     /**
      * Whether an {@code IdempotencyFilter} covers this request already (one registered by the application, or the
      * one the agent runs): a second one passes it on untouched.
+     *
+     * @param request the request
+     * @return {@code true} if a filter has taken the request already
      */
     public static boolean isApplied(HttpServletRequest request) {
         return request.getAttribute(APPLIED) != null;

@@ -9,6 +9,8 @@ import dev.idempotency.IdempotencyException;
  * filter writes.
  *
  * @param status            400, 409, 422 or 503
+ * @param title             the RFC 9457 {@code title}: the status's reason phrase
+ * @param detail            the RFC 9457 {@code detail}: a fixed text for clients, never the exception's message
  * @param retryAfterSeconds the {@code Retry-After} value, or 0 when the answer has none
  * @param namespace         the refused call's namespace, or {@code null} when the refusal came before it had one
  */
@@ -21,6 +23,9 @@ public record ProblemAnswer(int status, String title, String detail, int retryAf
      * The answer to the refusal behind a failure (looked for along its causes), or {@code null} when there is none:
      * not one of the library's exceptions, or one that is not a refusal ({@code IdempotencyConfigurationException},
      * a bug to fix).
+     *
+     * @param failure what escaped the handler; may be null
+     * @return the answer the filter would give, or {@code null}
      */
     public static ProblemAnswer of(Throwable failure) {
         IdempotencyException cause = Refusal.find(failure);
@@ -29,7 +34,11 @@ public record ProblemAnswer(int status, String title, String detail, int retryAf
                 refusal.retryAfterSeconds, cause.getNamespace());
     }
 
-    /** The {@code application/problem+json} document, in ASCII. */
+    /**
+     * The {@code application/problem+json} document the filter writes, in ASCII.
+     *
+     * @return a new array with the JSON document
+     */
     public byte[] body() {
         return Refusal.body(title, status, detail, namespace);
     }

@@ -28,12 +28,24 @@ public final class ContentDigest {
     private ContentDigest() {
     }
 
-    /** The field value for this body, e.g. {@code sha-256=:X48E9qOokqqrvdts8nOJRJN3OWDUoyWxBf7kbu9DBPE=:}. */
+    /**
+     * The field value for this body, e.g. {@code sha-256=:X48E9qOokqqrvdts8nOJRJN3OWDUoyWxBf7kbu9DBPE=:}.
+     *
+     * @param body the body bytes; empty for no body
+     * @return the {@code Content-Digest} field value with one {@code sha-256} member
+     */
     public static String sha256(byte[] body) {
         return "sha-256=:" + java.util.Base64.getEncoder().encodeToString(Crypto.sha256(body)) + ":";
     }
 
-    /** Checks a {@code Content-Digest} field value (all its lines joined with {@code ", "}) against the body. */
+    /**
+     * Checks a {@code Content-Digest} field value against the body; digests are compared in constant time.
+     *
+     * @param fieldValue the field's value, all its lines joined with {@code ", "}; not null
+     * @param body the body bytes as received
+     * @return {@link Check#MATCH} if every supported digest matches, {@link Check#MISMATCH} if one does not, and
+     *         {@link Check#UNUSABLE} if the value cannot be parsed or offers no supported algorithm
+     */
     public static Check check(String fieldValue, byte[] body) {
         // the common case, exactly what this class generates: one sha-256 member, no parser needed
         if (fieldValue.length() == SHA256_FORM_LENGTH && fieldValue.startsWith("sha-256=:")

@@ -21,11 +21,24 @@ import java.util.function.Supplier;
  * parameters {@code created}, {@code nonce} (128 random bits), {@code keyid}, {@code alg}, and {@code expires} when
  * configured. That is exactly what {@link SignatureVerifier} requires by default.
  *
+ * <p>How a client signs: build the signer once, then sign every attempt and set the returned fields on it. A retry
+ * is signed again (new {@code created} and nonce) with the same body and {@code Idempotency-Key}.
+ * {@code IdempotentHttpClient} in the idempotency-client module does this for each attempt when given the signer.
+ *
  * <pre>{@code
- * RequestSigner signer = HttpMessageSigner.builder(SigningKey.hmacSha256("client-1", secret)).build();
- * Map<String, String> fields = signer.sign(SignedRequest.of("POST", uri, headers, body));
- * // Content-Digest, Signature-Input, Signature
+ * RequestSigner signer = HttpMessageSigner.builder(SigningKey.hmacSha256("client-1", secret))
+ *         .expiresAfter(Duration.ofMinutes(1))   // optional
+ *         .build();
+ * byte[] body = "{\"amount\":100}".getBytes(StandardCharsets.UTF_8);
+ * Map<String, List<String>> headers = Map.of(
+ *         "Content-Type", List.of("application/json"),
+ *         "Idempotency-Key", List.of(key));
+ * Map<String, String> fields = signer.sign(
+ *         SignedRequest.of("POST", URI.create("https://pay.example/transfers"), headers, body));
+ * // fields: Content-Digest, Signature-Input, Signature; set each on the outgoing request
  * }</pre>
+ *
+ * <p>A signer is immutable and thread-safe, provided its clock and nonce supplier are.
  */
 public final class HttpMessageSigner implements RequestSigner {
 
@@ -48,10 +61,27 @@ public final class HttpMessageSigner implements RequestSigner {
         this.fields = List.copyOf(b.fields);
     }
 
+    /**
+     * Starts a signer for this key.
+     *
+     * @param key the key to sign with; its key id and algorithm are sent as {@code keyid} and {@code alg}
+     * @return a builder with the defaults: label {@code sig}, the system UTC clock, random nonces, no
+     *         {@code expires}, covering {@code content-type}, {@code content-digest} and {@code idempotency-key}
+     * @throws NullPointerException if {@code key} is null
+     */
     public static Builder builder(SigningKey key) {
         return new Builder(key);
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Returns {@code Content-Digest} first when the message has a body and no such field, then
+     * {@code Signature-Input} and {@code Signature} under this signer's label.
+     *
+     * @throws IllegalArgumentException if the message cannot be signed, for example when a covered component cannot
+     *         be derived from it
+     */
     @Override
     public Map<String, String> sign(SignedMessage message) {
         Map<String, String> out = new LinkedHashMap<>();
@@ -157,7 +187,13 @@ public final class HttpMessageSigner implements RequestSigner {
             this.key = Objects.requireNonNull(key, "key");
         }
 
-        /** The signature's label in the dictionaries; default {@code sig}. */
+        /**
+         * The signature's label in the {@code Signature-Input} and {@code Signature} dictionaries.
+         *
+         * @param label a structured field key: lowercase letters, digits, {@code _ - . *}; default {@code sig}
+         * @return this builder
+         * @throws IllegalArgumentException if {@code label} is null or not a valid key
+         */
         public Builder label(String label) {
             if (label == null || !label.matches("[a-z*][a-z0-9_\\-.*]*")) {
                 throw new IllegalArgumentException("a label is a structured field key (lowercase), but was " + label);
@@ -166,19 +202,39 @@ public final class HttpMessageSigner implements RequestSigner {
             return this;
         }
 
-        /** The clock {@code created} is read from. */
+        /**
+         * The clock {@code created} (and {@code expires}) is read from, in whole seconds.
+         *
+         * @param clock the clock; default {@link Clock#systemUTC()}
+         * @return this builder
+         * @throws NullPointerException if {@code clock} is null
+         */
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
             return this;
         }
 
-        /** Where nonces come from; default 128 random bits, base64url. Each must be new. */
+        /**
+         * Where nonces come from. The verifier refuses a nonce it has seen under the same key id, so each must be
+         * new; the supplier is called once per signature and, if the signer is shared, concurrently.
+         *
+         * @param nonces the supplier; default 128 bits from {@link SecureRandom}, base64url without padding
+         * @return this builder
+         * @throws NullPointerException if {@code nonces} is null
+         */
         public Builder nonces(Supplier<String> nonces) {
             this.nonces = Objects.requireNonNull(nonces, "nonces");
             return this;
         }
 
-        /** Adds {@code expires} this long after {@code created}; default none (the verifier's window applies). */
+        /**
+         * Adds {@code expires} this long after {@code created}, truncated to whole seconds; default none (then
+         * only the verifier's window limits the signature's life).
+         *
+         * @param duration a positive duration
+         * @return this builder
+         * @throws IllegalArgumentException if {@code duration} is null, zero or negative
+         */
         public Builder expiresAfter(Duration duration) {
             if (duration == null || duration.isNegative() || duration.isZero()) {
                 throw new IllegalArgumentException("expiresAfter must be positive, but was " + duration);
@@ -187,7 +243,14 @@ public final class HttpMessageSigner implements RequestSigner {
             return this;
         }
 
-        /** More header fields to cover when the message carries them (e.g. {@code authorization}, {@code date}). */
+        /**
+         * More header fields to cover when the message carries them (e.g. {@code authorization}, {@code date}).
+         * Names are lowercased; names already covered are not added twice.
+         *
+         * @param fieldNames header field names, not derived components (no {@code @} prefix)
+         * @return this builder
+         * @throws IllegalArgumentException if a name is null, empty or starts with {@code @}
+         */
         public Builder cover(String... fieldNames) {
             for (String f : fieldNames) {
                 if (f == null || f.isEmpty() || f.startsWith("@")) {
@@ -201,6 +264,11 @@ public final class HttpMessageSigner implements RequestSigner {
             return this;
         }
 
+        /**
+         * The signer with these settings.
+         *
+         * @return a new immutable signer
+         */
         public HttpMessageSigner build() {
             return new HttpMessageSigner(this);
         }

@@ -32,6 +32,20 @@ import javax.crypto.Mac;
  * RFC 9421 scheme uses: base64-encode a text secret to configure it. Every accepted signature is claimed in the
  * {@link NonceRegistry} (the nonce if sent, else the signature itself) for twice the window, so a copy is refused;
  * a client retrying within the same second therefore needs the nonce header, which {@link #signer} always sends.
+ *
+ * <pre>{@code
+ * // server: accept legacy requests next to RFC 9421 ones, with the same keys
+ * SignatureVerifier verifier = SignatureVerifier.builder()
+ *         .keys(keys)
+ *         .legacy(LegacyScheme.hmacSha256(null).keyIdHeader("App-Id").build())
+ *         .build();
+ *
+ * // client: Timestamp, Nonce, Sign (and App-Id) on every attempt
+ * LegacyScheme scheme = LegacyScheme.hmacSha256(null).keyIdHeader("App-Id").build();
+ * RequestSigner signer = scheme.signer(SigningKey.hmacSha256("app-42", secret), Clock.systemUTC());
+ * }</pre>
+ *
+ * <p>A scheme is immutable and thread-safe.
  */
 public final class LegacyScheme {
 
@@ -40,8 +54,12 @@ public final class LegacyScheme {
 
     /** The digest under the {@code Sign} header. */
     public enum Algorithm {
+        /** HMAC-SHA256 over the signed string, keyed with the secret: the default. */
         HMAC_SHA256,
-        /** Broken as a MAC (length extension, collisions); accepted only for clients that cannot change yet. */
+        /**
+         * MD5 over the signed string, {@code &} and the secret. Broken as a MAC (length extension, collisions);
+         * accepted only for clients that cannot change yet.
+         */
         MD5
     }
 
@@ -68,11 +86,24 @@ public final class LegacyScheme {
         }
     }
 
-    /** The legacy scheme with HMAC-SHA256 and the secret of {@code keyId}. */
+    /**
+     * Starts the legacy scheme with HMAC-SHA256 and the secret of {@code keyId}, and the default headers
+     * {@code Timestamp}, {@code Sign} and {@code Nonce}.
+     *
+     * @param keyId the key id whose secret signs requests that do not name one; null if every request names its key
+     *        id in the {@link Builder#keyIdHeader key-id header}
+     * @return a builder; {@link Builder#build()} requires a key id, a key-id header, or both
+     * @throws IllegalArgumentException if {@code keyId} is blank
+     */
     public static Builder hmacSha256(String keyId) {
         return new Builder(Algorithm.HMAC_SHA256).keyId(keyId);
     }
 
+    /**
+     * The digest under the sign header.
+     *
+     * @return {@link Algorithm#HMAC_SHA256} or {@link Algorithm#MD5}
+     */
     public Algorithm algorithm() {
         return algorithm;
     }
@@ -108,7 +139,17 @@ public final class LegacyScheme {
         return keyId;
     }
 
-    /** A signer for {@code IdempotentHttpClient} or any client: fresh timestamp and nonce per call. */
+    /**
+     * A signer for {@code IdempotentHttpClient} or any client: fresh timestamp and nonce per call. It sets the
+     * key-id header (when configured), the timestamp, nonce and sign headers, and signs {@link SignedRequest}s only.
+     *
+     * @param key the client's key; must be an HMAC-SHA256 secret, whose key id is sent in the key-id header
+     * @param clock the clock the timestamp is read from
+     * @return a thread-safe signer; its {@code sign} throws {@link IllegalArgumentException} for a message that is
+     *         not a request, or whose body the scheme does not cover
+     * @throws NullPointerException if {@code key} or {@code clock} is null
+     * @throws IllegalArgumentException if {@code key} is not an HMAC-SHA256 key
+     */
     public RequestSigner signer(SigningKey key, java.time.Clock clock) {
         return new LegacySigner(this, key, clock);
     }
@@ -207,42 +248,83 @@ public final class LegacyScheme {
             this.algorithm = algorithm;
         }
 
-        /** Switches the digest to MD5: an explicit choice, warned about once per JVM. */
+        /**
+         * Switches the digest to MD5: an explicit choice, warned about once per JVM when a scheme is built.
+         *
+         * @return this builder
+         */
         public Builder md5() {
             this.algorithm = Algorithm.MD5;
             return this;
         }
 
+        /**
+         * The digest under the sign header.
+         *
+         * @param algorithm the digest; default {@link Algorithm#HMAC_SHA256}
+         * @return this builder
+         * @throws NullPointerException if {@code algorithm} is null
+         */
         public Builder algorithm(Algorithm algorithm) {
             this.algorithm = Objects.requireNonNull(algorithm, "algorithm");
             return this;
         }
 
-        /** The header holding Unix seconds; default {@code Timestamp}. */
+        /**
+         * The header holding the signing time in Unix seconds.
+         *
+         * @param name a header name (an HTTP token); default {@code Timestamp}
+         * @return this builder
+         * @throws IllegalArgumentException if {@code name} is not a header name
+         */
         public Builder timestampHeader(String name) {
             this.timestampHeader = headerName(name, "timestampHeader");
             return this;
         }
 
-        /** The header holding the hex signature; default {@code Sign}. */
+        /**
+         * The header holding the signature as lowercase hex; its presence marks a request as legacy-signed.
+         *
+         * @param name a header name (an HTTP token); default {@code Sign}
+         * @return this builder
+         * @throws IllegalArgumentException if {@code name} is not a header name
+         */
         public Builder signHeader(String name) {
             this.signHeader = headerName(name, "signHeader");
             return this;
         }
 
-        /** The optional header holding a nonce, signed as {@code nonce=}; default {@code Nonce}. */
+        /**
+         * The optional header holding a nonce, signed as {@code nonce=}.
+         *
+         * @param name a header name (an HTTP token); default {@code Nonce}
+         * @return this builder
+         * @throws IllegalArgumentException if {@code name} is not a header name
+         */
         public Builder nonceHeader(String name) {
             this.nonceHeader = headerName(name, "nonceHeader");
             return this;
         }
 
-        /** A header naming the key id (e.g. {@code App-Id}); when absent from a request, {@link #keyId} applies. */
+        /**
+         * A header naming the key id (e.g. {@code App-Id}); when absent from a request, {@link #keyId} applies.
+         *
+         * @param name a header name (an HTTP token), or null for none (the default)
+         * @return this builder
+         * @throws IllegalArgumentException if {@code name} is not a header name
+         */
         public Builder keyIdHeader(String name) {
             this.keyIdHeader = name == null ? null : headerName(name, "keyIdHeader");
             return this;
         }
 
-        /** The key id whose secret legacy requests are signed with, when they do not name one. */
+        /**
+         * The key id whose secret legacy requests are signed with, when they do not name one.
+         *
+         * @param keyId the key id, or null for none
+         * @return this builder
+         * @throws IllegalArgumentException if {@code keyId} is blank
+         */
         public Builder keyId(String keyId) {
             if (keyId != null && keyId.isBlank()) {
                 throw new IllegalArgumentException("keyId must not be blank");
@@ -251,6 +333,12 @@ public final class LegacyScheme {
             return this;
         }
 
+        /**
+         * The scheme with these settings. Building one with MD5 logs a warning, once per JVM.
+         *
+         * @return a new immutable scheme
+         * @throws IllegalArgumentException if neither a key id nor a key-id header is set
+         */
         public LegacyScheme build() {
             return new LegacyScheme(this);
         }

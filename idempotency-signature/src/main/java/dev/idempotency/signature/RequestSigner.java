@@ -11,6 +11,14 @@ import java.util.Map;
 @FunctionalInterface
 public interface RequestSigner {
 
-    /** The fields to set, in the order to set them. */
+    /**
+     * Signs one attempt of the message.
+     *
+     * @param message the message as it will be sent: its headers (including {@code Idempotency-Key}, if any) and body
+     * @return the header fields to set on this attempt, name to value, in the order to set them; each replaces any
+     *         field of the same name already on the message
+     * @throws IllegalArgumentException if the message cannot be signed by this scheme (for example a body type the
+     *         legacy scheme does not cover)
+     */
     Map<String, String> sign(SignedMessage message);
 }

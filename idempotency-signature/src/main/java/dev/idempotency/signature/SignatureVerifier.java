@@ -37,6 +37,27 @@ import java.util.Objects;
  * the legacy scheme is checked with the same keys, window and nonce registry.
  *
  * <p>The verifier is immutable and thread-safe; build it once.
+ *
+ * <pre>{@code
+ * SignatureVerifier verifier = SignatureVerifier.builder()
+ *         .keys(KeyResolver.of(Map.of(
+ *                 "client-1", List.of(VerificationKey.hmacSha256(secret)),
+ *                 "partner-7", List.of(VerificationKey.parse("ed25519:MCowBQYDK2VwAyEA...")))))
+ *         .nonces(sharedRegistry)                 // behind several servers; default: in memory
+ *         .window(Duration.ofSeconds(60))
+ *         .build();
+ *
+ * // per request, on any thread
+ * Verification result = verifier.verify(SignedRequest.of(method, targetUri, headers, body));
+ * if (result instanceof Verification.Refused refused) {
+ *     answer(refused.httpStatus(), refused.message());   // 400 or 401; the message is safe to send
+ *     return;
+ * }
+ * String client = ((Verification.Verified) result).keyId();
+ * }</pre>
+ *
+ * <p>Code that prefers exceptions calls {@link Verification#orThrow()}. The same settings can come from
+ * configuration through {@link Builder#properties(Map)}.
  */
 public final class SignatureVerifier {
 
@@ -66,15 +87,34 @@ public final class SignatureVerifier {
         this.legacy = b.legacy;
     }
 
+    /**
+     * Starts a verifier. Keys are required, by {@link Builder#keys} or {@link Builder#properties}.
+     *
+     * @return a builder with the defaults: window of {@link #DEFAULT_WINDOW}, the system UTC clock, an in-memory
+     *         nonce registry, any label, no extra components, no legacy scheme
+     */
     public static Builder builder() {
         return new Builder();
     }
 
+    /**
+     * How far a signature's {@code created} may lie from the server's time, either way.
+     *
+     * @return the window, in whole seconds
+     */
     public Duration window() {
         return window;
     }
 
-    /** Verifies a message or request; never throws for anything the message holds. */
+    /**
+     * Verifies a message or request, in the order described above, and claims its nonce if it passes. Never throws
+     * for anything the message holds: a missing, malformed or failing signature is a {@link Verification.Refused}.
+     * Safe to call from any number of threads.
+     *
+     * @param message the message; a {@link SignedRequest} when the signatures cover request components such as
+     *        {@code @method}
+     * @return {@link Verification.Verified} or {@link Verification.Refused}, never null
+     */
     public Verification verify(SignedMessage message) {
         Instant now = clock.instant();
         try {
@@ -354,25 +394,51 @@ public final class SignatureVerifier {
         private Builder() {
         }
 
-        /** Where keys come from (required, or from {@link #properties}). */
+        /**
+         * Where keys come from (required, or from {@link #properties}).
+         *
+         * @param keys the resolver, called once per verification
+         * @return this builder
+         * @throws NullPointerException if {@code keys} is null
+         */
         public Builder keys(KeyResolver keys) {
             this.keys = Objects.requireNonNull(keys, "keys");
             return this;
         }
 
-        /** Where nonces are remembered; default {@link NonceRegistry#inMemory} on this builder's clock. */
+        /**
+         * Where nonces are remembered; default {@link NonceRegistry#inMemory} on this builder's clock, which guards
+         * one process only. Each nonce is claimed for twice the window.
+         *
+         * @param nonces the registry, shared by all servers that accept the same keys
+         * @return this builder
+         * @throws NullPointerException if {@code nonces} is null
+         */
         public Builder nonces(NonceRegistry nonces) {
             this.nonces = Objects.requireNonNull(nonces, "nonces");
             return this;
         }
 
-        /** The server's clock, for the window. */
+        /**
+         * The server's clock, for the window and the refusal's server time.
+         *
+         * @param clock the clock; default {@link Clock#systemUTC()}
+         * @return this builder
+         * @throws NullPointerException if {@code clock} is null
+         */
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
             return this;
         }
 
-        /** How far {@code created} may be from now, either way; whole seconds, 1 s to 1 h; default 120 s. */
+        /**
+         * How far {@code created} may be from now, either way. Nonces are kept for twice this long.
+         *
+         * @param window whole seconds, from 1 s to 1 h; default 120 s
+         * @return this builder
+         * @throws IllegalArgumentException if {@code window} is null, has a fraction of a second, or is outside that
+         *         range
+         */
         public Builder window(Duration window) {
             if (window == null || window.toSeconds() < 1 || window.compareTo(Duration.ofHours(1)) > 0
                     || window.getNano() != 0) {
@@ -382,7 +448,14 @@ public final class SignatureVerifier {
             return this;
         }
 
-        /** Verify only the signature under this label; default: the first with a known key id. */
+        /**
+         * Verify only the signature under this label.
+         *
+         * @param label a structured field key (lowercase), or null for the default: the first signature whose key id
+         *        is known
+         * @return this builder
+         * @throws IllegalArgumentException if {@code label} is not a valid key
+         */
         public Builder label(String label) {
             if (label != null && !label.matches("[a-z*][a-z0-9_\\-.*]*")) {
                 throw new IllegalArgumentException("a label is a structured field key (lowercase), but was " + label);
@@ -391,7 +464,14 @@ public final class SignatureVerifier {
             return this;
         }
 
-        /** Components every signature must cover besides the defaults, e.g. {@code "content-type"}. */
+        /**
+         * Components every signature must cover besides the defaults; a signature lacking one is refused as
+         * {@link Verification.Reason#INSUFFICIENT_COVERAGE}. Adds to any required before.
+         *
+         * @param components lowercase component names, e.g. {@code "content-type"} or {@code "@authority"}
+         * @return this builder
+         * @throws IllegalArgumentException if a name is null, empty or not lowercase
+         */
         public Builder require(String... components) {
             for (String c : components) {
                 if (c == null || c.isEmpty() || !c.equals(c.toLowerCase(Locale.ROOT))) {
@@ -402,7 +482,12 @@ public final class SignatureVerifier {
             return this;
         }
 
-        /** Accepts the legacy Timestamp + Sign scheme too; default off. */
+        /**
+         * Accepts the legacy Timestamp + Sign scheme too, for messages without {@code Signature-Input}; default off.
+         *
+         * @param legacy the scheme, or null to turn it off
+         * @return this builder
+         */
         public Builder legacy(LegacyScheme legacy) {
             this.legacy = legacy;
             return this;
@@ -414,7 +499,18 @@ public final class SignatureVerifier {
          * {@code require} (comma-separated components), {@code legacy} ({@code off}, {@code hmac-sha256} or
          * {@code md5}), {@code legacy.keyId}, {@code legacy.keyIdHeader}, {@code legacy.timestampHeader},
          * {@code legacy.signHeader}, {@code legacy.nonceHeader}. {@code routes} is left to the web adapters. Any
-         * other name under the prefix is refused, naming it.
+         * other name under the prefix is refused, naming it. Settings not given keep their current values.
+         *
+         * <pre>{@code
+         * idempotency.signature.keys.client-1=hmac-sha256:c2VjcmV0LW9mLWNsaWVudC0x
+         * idempotency.signature.window=PT1M
+         * idempotency.signature.require=content-type
+         * }</pre>
+         *
+         * @param properties settings by name; names without the prefix are ignored
+         * @return this builder
+         * @throws IllegalArgumentException if a setting is unknown or its value is invalid; the message names the
+         *         setting
          */
         public Builder properties(Map<String, String> properties) {
             String legacyMode = null;
@@ -470,6 +566,12 @@ public final class SignatureVerifier {
             return this;
         }
 
+        /**
+         * The verifier with these settings.
+         *
+         * @return a new immutable, thread-safe verifier
+         * @throws NullPointerException if no keys were given
+         */
         public SignatureVerifier build() {
             return new SignatureVerifier(this);
         }

@@ -16,13 +16,27 @@ public interface SignedMessage {
     /**
      * Every field line of the named field, in the order received; empty when absent. Names are matched
      * case-insensitively.
+     *
+     * @param name a header field name, in any case
+     * @return the field's lines; never null
      */
     List<String> headerValues(String name);
 
-    /** The body as sent; an empty array when there is none. Read once per verification. */
+    /**
+     * The body as sent. Read once per verification; callers do not modify the array.
+     *
+     * @return the body bytes; an empty array when there is none, never null
+     */
     byte[] body();
 
-    /** A message from a header map (names in any case) and a body. */
+    /**
+     * A message from a header map and a body. Both are copied, so later changes to them do not affect the message.
+     *
+     * @param headers the header fields, each name (in any case) to its field lines; not null
+     * @param body the body; null for none
+     * @return an immutable message
+     * @throws NullPointerException if {@code headers} is null
+     */
     static SignedMessage of(Map<String, List<String>> headers, byte[] body) {
         Map<String, List<String>> copy = copy(headers);
         byte[] content = body == null ? new byte[0] : body.clone();
@@ -40,7 +54,12 @@ public interface SignedMessage {
         };
     }
 
-    /** The first field line of the named field, or null. */
+    /**
+     * The first field line of the named field.
+     *
+     * @param name a header field name, in any case
+     * @return the first line, or null when the field is absent
+     */
     default String header(String name) {
         List<String> values = headerValues(name);
         return values.isEmpty() ? null : values.get(0);

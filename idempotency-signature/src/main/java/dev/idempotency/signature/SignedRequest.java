@@ -13,13 +13,32 @@ import java.util.Objects;
  */
 public interface SignedRequest extends SignedMessage {
 
-    /** The method, as sent (e.g. {@code POST}). */
+    /**
+     * The method, as sent.
+     *
+     * @return the request method, e.g. {@code POST}
+     */
     String method();
 
-    /** The absolute target URI, e.g. {@code https://pay.example/transfers?currency=EUR}. */
+    /**
+     * The absolute target URI, with path and query as the client sent them (not decoded).
+     *
+     * @return the target URI, e.g. {@code https://pay.example/transfers?currency=EUR}
+     */
     URI targetUri();
 
-    /** A request from its parts; header names in any case. */
+    /**
+     * A request from its parts. The headers are copied (names in any case, matched case-insensitively), and so is
+     * the body.
+     *
+     * @param method the request method, e.g. {@code POST}; not null
+     * @param targetUri the absolute target URI, with a host; not null
+     * @param headers the header fields, each name to its field lines; not null
+     * @param body the body; null for none
+     * @return an immutable request
+     * @throws NullPointerException if {@code method}, {@code targetUri} or {@code headers} is null
+     * @throws IllegalArgumentException if {@code targetUri} is not absolute or has no host
+     */
     static SignedRequest of(String method, URI targetUri, Map<String, List<String>> headers, byte[] body) {
         Objects.requireNonNull(method, "method");
         Objects.requireNonNull(targetUri, "targetUri");

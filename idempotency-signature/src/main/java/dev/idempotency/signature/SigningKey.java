@@ -11,7 +11,12 @@ import javax.crypto.Mac;
 
 /**
  * What a client signs with: a key id (sent as {@code keyid}) and an HMAC-SHA256 secret or an Ed25519 private key.
- * {@link #toString()} shows the key id and algorithm only.
+ * {@link #toString()} shows the key id and algorithm only. Immutable and thread-safe.
+ *
+ * <pre>{@code
+ * SigningKey hmac = SigningKey.hmacSha256("client-1", secretBytes);
+ * SigningKey ed = SigningKey.parse("partner-7", System.getenv("SIGNING_KEY")); // "ed25519:<base64 PKCS#8>"
+ * }</pre>
  */
 public final class SigningKey {
 
@@ -32,13 +37,29 @@ public final class SigningKey {
         this.privateKey = privateKey;
     }
 
-    /** An HMAC-SHA256 secret shared with the server under {@code keyId} (copied). */
+    /**
+     * An HMAC-SHA256 secret shared with the server under {@code keyId}.
+     *
+     * @param keyId the key id the server knows the secret by: 1 or more printable ASCII characters
+     * @param secret the secret bytes; copied, so the caller may clear its array afterwards
+     * @return the signing key
+     * @throws NullPointerException if {@code secret} is null
+     * @throws IllegalArgumentException if {@code keyId} is null, empty or not printable ASCII
+     */
     public static SigningKey hmacSha256(String keyId, byte[] secret) {
         return new SigningKey(keyId, SignatureAlgorithm.HMAC_SHA256, Objects.requireNonNull(secret, "secret").clone(),
                 null);
     }
 
-    /** An Ed25519 private key whose public key the server knows under {@code keyId}. */
+    /**
+     * An Ed25519 private key whose public key the server knows under {@code keyId}.
+     *
+     * @param keyId the key id the server knows the public key by: 1 or more printable ASCII characters
+     * @param privateKey an Ed25519 (or EdDSA) private key
+     * @return the signing key
+     * @throws NullPointerException if {@code privateKey} is null
+     * @throws IllegalArgumentException if the key is not an Ed25519 key, or {@code keyId} is not valid
+     */
     public static SigningKey ed25519(String keyId, PrivateKey privateKey) {
         Objects.requireNonNull(privateKey, "privateKey");
         if (!privateKey.getAlgorithm().equals("Ed25519") && !privateKey.getAlgorithm().equals("EdDSA")) {
@@ -47,7 +68,15 @@ public final class SigningKey {
         return new SigningKey(keyId, SignatureAlgorithm.ED25519, null, privateKey);
     }
 
-    /** An Ed25519 private key in its PKCS#8 encoding, the body of a PEM {@code PRIVATE KEY}. */
+    /**
+     * An Ed25519 private key in its PKCS#8 encoding, the body of a PEM {@code PRIVATE KEY}.
+     *
+     * @param keyId the key id the server knows the public key by: 1 or more printable ASCII characters
+     * @param pkcs8 the DER bytes of the PKCS#8 encoding
+     * @return the signing key
+     * @throws IllegalArgumentException if the bytes are not a PKCS#8 Ed25519 private key, or {@code keyId} is not
+     *         valid
+     */
     public static SigningKey ed25519(String keyId, byte[] pkcs8) {
         try {
             return ed25519(keyId, KeyFactory.getInstance("Ed25519").generatePrivate(new PKCS8EncodedKeySpec(pkcs8)));
@@ -58,7 +87,14 @@ public final class SigningKey {
 
     /**
      * A key from its configuration form: {@code hmac-sha256:<base64 secret>} or
-     * {@code ed25519:<base64 PKCS#8 private key>}. A bad value is refused without repeating it.
+     * {@code ed25519:<base64 PKCS#8 private key>} (standard or URL-safe base64). A bad value is refused without
+     * repeating it.
+     *
+     * @param keyId the key id the server knows the key by: 1 or more printable ASCII characters
+     * @param spec the key in configuration form; null is refused like any bad value
+     * @return the signing key
+     * @throws IllegalArgumentException if {@code spec} is not a key in one of the two forms, or {@code keyId} is not
+     *         valid
      */
     public static SigningKey parse(String keyId, String spec) {
         int colon = spec == null ? -1 : spec.indexOf(':');
@@ -76,10 +112,20 @@ public final class SigningKey {
                 + " or ed25519:<base64 PKCS#8 private key> (the value is not repeated here)");
     }
 
+    /**
+     * The key id, sent as the signature's {@code keyid} parameter.
+     *
+     * @return the key id
+     */
     public String keyId() {
         return keyId;
     }
 
+    /**
+     * The algorithm this key signs with, sent as the {@code alg} parameter.
+     *
+     * @return {@link SignatureAlgorithm#HMAC_SHA256} or {@link SignatureAlgorithm#ED25519}
+     */
     public SignatureAlgorithm algorithm() {
         return algorithm;
     }

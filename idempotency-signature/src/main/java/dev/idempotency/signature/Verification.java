@@ -36,15 +36,41 @@ public sealed interface Verification {
             this.httpStatus = httpStatus;
         }
 
-        /** 400 for a message that cannot be read as signed, 401 for one that is not accepted as signed. */
+        /**
+         * The HTTP status an adapter answers a refusal of this reason with.
+         *
+         * @return 400 for a message that cannot be read as signed, 401 for one that is not accepted as signed
+         */
         public int httpStatus() {
             return httpStatus;
         }
     }
 
-    /** The message is authentic, fresh and seen for the first time. */
+    /**
+     * The message is authentic, fresh and seen for the first time.
+     *
+     * @param keyId the key id whose key verified the signature
+     * @param label the label of the verified signature in {@code Signature-Input}, or {@code legacy} for the legacy
+     *        scheme
+     * @param created the signature's {@code created} time (the legacy scheme's timestamp), to the second
+     * @param nonce the nonce claimed for this message; for the legacy scheme the claimed value, prefixed
+     *        {@code legacy-nonce:} or, without a nonce header, {@code legacy-sign:} and the signature
+     * @param coveredComponents the components the signature covers, in signed order (e.g. {@code @method},
+     *        {@code content-digest}); for the legacy scheme one entry naming its algorithm, e.g.
+     *        {@code legacy:hmac_sha256}
+     */
     record Verified(String keyId, String label, Instant created, String nonce, List<String> coveredComponents)
             implements Verification {
+        /**
+         * A verified result; {@code coveredComponents} is copied into an immutable list.
+         *
+         * @param keyId the key id whose key verified the signature
+         * @param label the label of the verified signature, or {@code legacy}
+         * @param created the signature's {@code created} time
+         * @param nonce the nonce claimed for this message
+         * @param coveredComponents the components the signature covers, in signed order
+         * @throws NullPointerException if {@code coveredComponents} is null or holds null
+         */
         public Verified {
             coveredComponents = List.copyOf(coveredComponents);
         }
@@ -53,23 +79,50 @@ public sealed interface Verification {
     /**
      * Refused, with a message safe to send back (it never holds key material) and the server's time, so a client
      * refused for its clock can see by how much it is off.
+     *
+     * @param reason why the message was refused
+     * @param message a description for the client; never holds key material
+     * @param serverTime the server's time when the message was verified
      */
     record Refused(Reason reason, String message, Instant serverTime) implements Verification {
+        /**
+         * A refusal.
+         *
+         * @param reason why the message was refused
+         * @param message a description for the client, without key material
+         * @param serverTime the server's time when the message was verified
+         * @throws NullPointerException if {@code reason} or {@code message} is null
+         */
         public Refused {
             Objects.requireNonNull(reason, "reason");
             Objects.requireNonNull(message, "message");
         }
 
+        /**
+         * The status to answer with; shorthand for {@code reason().httpStatus()}.
+         *
+         * @return 400 or 401
+         */
         public int httpStatus() {
             return reason.httpStatus();
         }
     }
 
+    /**
+     * Whether the message passed.
+     *
+     * @return {@code true} for {@link Verified}, {@code false} for {@link Refused}
+     */
     default boolean verified() {
         return this instanceof Verified;
     }
 
-    /** The verified result, or a {@link SignatureException} carrying the refusal. */
+    /**
+     * The verified result, for code that prefers an exception to a switch.
+     *
+     * @return this, if it is {@link Verified}
+     * @throws SignatureException if this is {@link Refused}; it carries the refusal
+     */
     default Verified orThrow() {
         if (this instanceof Verified v) {
             return v;

@@ -15,6 +15,7 @@ import javax.crypto.Mac;
 /**
  * A key a verifier accepts signatures by: an HMAC-SHA256 secret or an Ed25519 public key. Never prints its material:
  * {@link #toString()} names the algorithm only, so a key that ends up in a log or an exception message leaks nothing.
+ * Immutable and thread-safe.
  */
 public final class VerificationKey {
 
@@ -30,12 +31,25 @@ public final class VerificationKey {
         this.publicKey = publicKey;
     }
 
-    /** A shared HMAC-SHA256 secret (copied). */
+    /**
+     * A shared HMAC-SHA256 secret. It also serves the legacy scheme, which signs with the same secret.
+     *
+     * @param secret the secret bytes; copied
+     * @return the key
+     * @throws NullPointerException if {@code secret} is null
+     */
     public static VerificationKey hmacSha256(byte[] secret) {
         return new VerificationKey(SignatureAlgorithm.HMAC_SHA256, Objects.requireNonNull(secret, "secret").clone(), null);
     }
 
-    /** An Ed25519 public key. */
+    /**
+     * An Ed25519 public key.
+     *
+     * @param publicKey an Ed25519 (or EdDSA) public key
+     * @return the key
+     * @throws NullPointerException if {@code publicKey} is null
+     * @throws IllegalArgumentException if the key is not an Ed25519 key
+     */
     public static VerificationKey ed25519(PublicKey publicKey) {
         Objects.requireNonNull(publicKey, "publicKey");
         if (!publicKey.getAlgorithm().equals("Ed25519") && !publicKey.getAlgorithm().equals("EdDSA")) {
@@ -44,7 +58,13 @@ public final class VerificationKey {
         return new VerificationKey(SignatureAlgorithm.ED25519, null, publicKey);
     }
 
-    /** An Ed25519 public key in its X.509 (SubjectPublicKeyInfo) encoding, the body of a PEM {@code PUBLIC KEY}. */
+    /**
+     * An Ed25519 public key in its X.509 (SubjectPublicKeyInfo) encoding, the body of a PEM {@code PUBLIC KEY}.
+     *
+     * @param x509 the DER bytes of the encoding
+     * @return the key
+     * @throws IllegalArgumentException if the bytes are not an X.509-encoded Ed25519 public key
+     */
     public static VerificationKey ed25519(byte[] x509) {
         try {
             return ed25519(KeyFactory.getInstance("Ed25519").generatePublic(new X509EncodedKeySpec(x509)));
@@ -57,6 +77,10 @@ public final class VerificationKey {
      * A key from its configuration form: {@code hmac-sha256:<base64 secret>} or
      * {@code ed25519:<base64 X.509 public key>} (standard or URL-safe base64, padding optional). A bad value is
      * refused without repeating it.
+     *
+     * @param spec the key in configuration form; null is refused like any bad value
+     * @return the key
+     * @throws IllegalArgumentException if {@code spec} is not a key in one of the two forms
      */
     public static VerificationKey parse(String spec) {
         int colon = spec == null ? -1 : spec.indexOf(':');
@@ -83,6 +107,11 @@ public final class VerificationKey {
         }
     }
 
+    /**
+     * The algorithm this key verifies.
+     *
+     * @return {@link SignatureAlgorithm#HMAC_SHA256} or {@link SignatureAlgorithm#ED25519}
+     */
     public SignatureAlgorithm algorithm() {
         return algorithm;
     }
