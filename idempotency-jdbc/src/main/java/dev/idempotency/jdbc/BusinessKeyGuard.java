@@ -38,30 +38,69 @@ public final class BusinessKeyGuard {
     private BusinessKeyGuard() {
     }
 
-    /** What {@link #insertOnce} did. */
+    /**
+     * What {@link #insertOnce} did.
+     *
+     * @param <T> the type of the existing row that the lookup returns
+     */
     public sealed interface Result<T> permits Inserted, AlreadyExists {
     }
 
-    /** The row was inserted: the operation is done now, by this call. */
+    /**
+     * The row was inserted: the operation is done now, by this call.
+     *
+     * @param rows the insert's update count
+     * @param <T>  the type of the existing row that the lookup would have returned
+     */
     public record Inserted<T>(int rows) implements Result<T> {
     }
 
-    /** The key existed: the operation was done before; {@code existing} is what the lookup found. */
+    /**
+     * The key existed: the operation was done before; {@code existing} is what the lookup found.
+     *
+     * @param existing the row the lookup found, never {@code null}
+     * @param <T>      the type of that row
+     */
     public record AlreadyExists<T>(T existing) implements Result<T> {
+        /**
+         * The result for a row that the lookup found.
+         *
+         * @param existing the row the lookup found
+         * @throws NullPointerException if {@code existing} is {@code null}
+         */
         public AlreadyExists {
             Objects.requireNonNull(existing, "existing");
         }
     }
 
-    /** Reads the row that holds the business key, on the same connection; {@code null} if there is none. */
+    /**
+     * Reads the row that holds the business key, on the same connection; {@code null} if there is none.
+     *
+     * @param <T> the type of the row, as the application maps it
+     */
     @FunctionalInterface
     public interface Lookup<T> {
+        /**
+         * Reads the existing row (on MariaDB with {@code LOCK IN SHARE MODE}, see the class comment).
+         *
+         * @param connection the connection the insert ran on
+         * @return the row, or {@code null} if there is none
+         * @throws SQLException if the read fails; it reaches the caller of {@link #insertOnce}
+         */
         T find(Connection connection) throws SQLException;
     }
 
     /**
      * Runs the insert with its parameters bound in order; on a duplicate of a unique key, returns the existing row.
+     * The caller's transaction, if any, goes on in either case; with autocommit on, the insert commits by itself.
      *
+     * @param connection the connection to insert on, in the caller's transaction or in autocommit mode
+     * @param insertSql  an {@code INSERT} with one {@code ?} per parameter
+     * @param existing   reads the existing row when the insert was a duplicate
+     * @param params     the insert's parameters, bound in order with {@link PreparedStatement#setObject(int, Object)}
+     * @param <T>        the type of the existing row
+     * @return {@link Inserted} if this call inserted the row, {@link AlreadyExists} with the lookup's row if it existed
+     * @throws NullPointerException if {@code connection}, {@code insertSql} or {@code existing} is {@code null}
      * @throws SQLException the insert's own error if it was not a duplicate, or if it was a duplicate but the lookup
      *                      found no row (the violated constraint was another one)
      */

@@ -23,12 +23,21 @@ public enum Database {
         this.schemaResource = schemaResource;
     }
 
-    /** The name used in URIs and descriptions, e.g. {@code postgresql}. */
+    /**
+     * The name used in URIs and descriptions, e.g. {@code postgresql}.
+     *
+     * @return the lower-case name that follows {@code jdbc:} in this database's URLs
+     */
     public String id() {
         return id;
     }
 
-    /** The classpath resource with this database's DDL, e.g. {@code dev/idempotency/jdbc/schema/postgresql.sql}. */
+    /**
+     * The classpath resource with this database's DDL, e.g. {@code dev/idempotency/jdbc/schema/postgresql.sql}, for
+     * the default table name.
+     *
+     * @return the resource's path, without a leading slash (for {@link ClassLoader#getResource})
+     */
     public String schemaResource() {
         return "dev/idempotency/jdbc/schema/" + schemaResource;
     }

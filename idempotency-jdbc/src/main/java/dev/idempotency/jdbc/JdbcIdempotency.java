@@ -38,7 +38,10 @@ public final class JdbcIdempotency {
      * Binds the connection, whose transaction must be open ({@code autoCommit} off), to this thread until the
      * returned binding is closed.
      *
-     * @throws IllegalArgumentException if the connection is in autocommit mode
+     * @param connection the connection of the open transaction; it stays the caller's to commit, roll back and close
+     * @return the binding, to close (try-with-resources) on this thread after the commit or rollback
+     * @throws NullPointerException if {@code connection} is {@code null}
+     * @throws IllegalArgumentException if the connection is in autocommit mode, or its mode cannot be read
      * @throws IllegalStateException if another connection is already bound on this thread
      */
     public static Binding bind(Connection connection) {
@@ -76,6 +79,11 @@ public final class JdbcIdempotency {
             this.connection = connection;
         }
 
+        /**
+         * The bound connection.
+         *
+         * @return the connection given to {@link JdbcIdempotency#bind}
+         */
         public Connection connection() {
             return connection;
         }

@@ -22,7 +22,41 @@ import javax.sql.DataSource;
 
 /**
  * The database store: one table whose primary key is a hash of namespace and key, claimed with the database's own
- * insert-if-absent, completed, released and renewed only by the owner of the claim.
+ * insert-if-absent, completed, released and renewed only by the owner of the claim. It speaks PostgreSQL, MariaDB
+ * and H2 (see {@link Database}); the JDBC driver is the application's.
+ *
+ * <p>Over the application's own {@link DataSource}, which the store uses and never closes:
+ * <pre>{@code
+ * JdbcStore store = JdbcStore.builder(dataSource)
+ *         .table("idempotency_records")            // the default
+ *         .createTable(true)                       // default false: the table is usually migrated
+ *         .purgeInterval(Duration.ofMinutes(1))    // the default; Duration.ZERO turns the purge off
+ *         .build();
+ * Idempotency.configure(IdempotencyConfig.builder().store(store).build());
+ * }</pre>
+ *
+ * <p>Or from a store URI, on a HikariCP pool of its own that the store closes (see {@link JdbcStoreProvider} for the
+ * {@code idempotency.*} options):
+ * <pre>{@code
+ * Idempotency.configure(IdempotencyConfig.builder()
+ *         .storeUri("jdbc:postgresql://db:5432/app?user=app&password=secret&idempotency.createTable=true")
+ *         .build());
+ * }</pre>
+ *
+ * <p>In transactional mode the record is written on the connection of the caller's transaction. With plain JDBC,
+ * bind that connection with {@link JdbcIdempotency#bind}; with Spring (spring-jdbc on the class path), a
+ * {@code @Transactional} method on the store's data source is joined without further code:
+ * <pre>{@code
+ * @Transactional
+ * @Idempotent(key = "#request.paymentId")
+ * public Receipt pay(PaymentRequest request) {
+ *     // the claim, these writes and the completed record commit, or roll back, together
+ *     jdbcTemplate.update("INSERT INTO payments (id, amount) VALUES (?, ?)", request.paymentId(), request.amount());
+ *     return new Receipt(request.paymentId());
+ * }
+ * }</pre>
+ *
+ * <p>A store is safe for use by any number of threads at once; a {@link Builder} is not.
  *
  * <p>Life cycle, the same for every store:
  * <ul>
@@ -54,8 +88,11 @@ import javax.sql.DataSource;
  */
 public final class JdbcStore implements IdempotencyStore {
 
+    /** The table, unless {@link Builder#table} names another: {@value}. */
     public static final String DEFAULT_TABLE = "idempotency_records";
+    /** How often expired records are purged, unless {@link Builder#purgeInterval} says otherwise: one minute. */
     public static final Duration DEFAULT_PURGE_INTERVAL = Duration.ofMinutes(1);
+    /** Expired records deleted per purge statement, unless {@link Builder#purgeBatchSize} says otherwise: {@value}. */
     public static final int DEFAULT_PURGE_BATCH_SIZE = 500;
     /** Namespaces are stored in full; longer ones are refused. */
     public static final int MAX_NAMESPACE_LENGTH = 10_000;
@@ -110,7 +147,11 @@ public final class JdbcStore implements IdempotencyStore {
 
     /**
      * A builder for a store over the application's data source, which stays the application's: the store never
-     * closes it.
+     * closes it. For transactional mode with Spring, pass the same data source that the transaction manager uses.
+     *
+     * @param dataSource where the store takes its connections from
+     * @return a new builder with every other setting at its default
+     * @throws NullPointerException if {@code dataSource} is {@code null}
      */
     public static Builder builder(DataSource dataSource) {
         return new Builder(Objects.requireNonNull(dataSource, "dataSource"));
@@ -278,7 +319,11 @@ public final class JdbcStore implements IdempotencyStore {
         connections.closeOwned(describe());
     }
 
-    /** The table's name, as configured. */
+    /**
+     * The table's name, as configured.
+     *
+     * @return the table, schema-qualified if it was configured so
+     */
     public String table() {
         return table;
     }
@@ -431,7 +476,10 @@ public final class JdbcStore implements IdempotencyStore {
 
     // ---- the builder ----
 
-    /** Builds a {@link JdbcStore}; each setter checks its value at once. */
+    /**
+     * Builds a {@link JdbcStore}; each setter checks its value at once. Obtained from
+     * {@link JdbcStore#builder(DataSource)}; not safe for use by several threads at once.
+     */
     public static final class Builder {
         private final DataSource dataSource;
         private OwnedPool ownedPool;
@@ -448,13 +496,27 @@ public final class JdbcStore implements IdempotencyStore {
             this.dataSource = dataSource;
         }
 
-        /** The database's SQL to speak; by default learned from the connection's metadata on first contact. */
+        /**
+         * The database's SQL to speak; by default learned from the connection's metadata on first contact.
+         *
+         * @param database the database behind the data source
+         * @return this builder
+         * @throws NullPointerException if {@code database} is {@code null}
+         */
         public Builder database(Database database) {
             this.database = Objects.requireNonNull(database, "database");
             return this;
         }
 
-        /** The table, optionally schema-qualified ({@code billing.idempotency_records}); default {@value #DEFAULT_TABLE}. */
+        /**
+         * The table, optionally schema-qualified ({@code billing.idempotency_records}); default
+         * {@value #DEFAULT_TABLE}.
+         *
+         * @param table a plain SQL identifier ({@code [A-Za-z_][A-Za-z0-9_]*}, at most 63 characters), or two joined
+         *              by a dot
+         * @return this builder
+         * @throws IdempotencyConfigurationException if {@code table} is {@code null} or not such a name
+         */
         public Builder table(String table) {
             try {
                 this.table = SqlIdentifiers.table("table", table);
@@ -464,27 +526,52 @@ public final class JdbcStore implements IdempotencyStore {
             return this;
         }
 
-        /** Whether to create the table and its index on first use if they do not exist (default false). */
+        /**
+         * Whether to create the table and its index on first use if they do not exist (default false). Without it, a
+         * missing table fails every call with a store error whose message says where the DDL is.
+         *
+         * @param createTable {@code true} to create them
+         * @return this builder
+         */
         public Builder createTable(boolean createTable) {
             this.createTable = createTable;
             return this;
         }
 
-        /** Use the runtime's clock for expiry instead of the database's (the default). */
+        /**
+         * Use the runtime's clock for expiry instead of the database's (the default): every host's clock must then
+         * agree to well within a lease. Mostly for tests that move time without sleeping.
+         *
+         * @param clock the clock whose time the statements are given
+         * @return this builder
+         * @throws NullPointerException if {@code clock} is {@code null}
+         */
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
             this.timeSource = TimeSource.RUNTIME;
             return this;
         }
 
-        /** Use the database's clock for expiry (the default). */
+        /**
+         * Use the database's clock for expiry (the default), undoing {@link #clock(Clock)}.
+         *
+         * @return this builder
+         */
         public Builder databaseClock() {
             this.timeSource = TimeSource.DATABASE;
             this.clock = Clock.systemUTC();
             return this;
         }
 
-        /** How often to purge expired records in the background; {@link Duration#ZERO} turns it off. Default PT1M. */
+        /**
+         * How often to purge expired records in the background, once the store is in use; {@link Duration#ZERO}
+         * turns it off ({@link JdbcStore#purgeExpired()} still works). Default one minute.
+         *
+         * @param interval zero, or at least 10 ms
+         * @return this builder
+         * @throws IdempotencyConfigurationException if {@code interval} is {@code null}, negative, or shorter than
+         *                                           10 ms but not zero
+         */
         public Builder purgeInterval(Duration interval) {
             if (interval == null || interval.isNegative() || (!interval.isZero() && interval.toMillis() < 10)) {
                 throw new IdempotencyConfigurationException("purgeInterval must be zero (off) or at least 10 ms, but was "
@@ -494,7 +581,13 @@ public final class JdbcStore implements IdempotencyStore {
             return this;
         }
 
-        /** How many expired records one purge statement deletes (default 500): small batches hold few locks. */
+        /**
+         * How many expired records one purge statement deletes (default 500): small batches hold few locks.
+         *
+         * @param size from 1 to 100000
+         * @return this builder
+         * @throws IdempotencyConfigurationException if {@code size} is out of that range
+         */
         public Builder purgeBatchSize(int size) {
             if (size < 1 || size > 100_000) {
                 throw new IdempotencyConfigurationException("purgeBatchSize must be between 1 and 100000, but was "
@@ -513,7 +606,11 @@ public final class JdbcStore implements IdempotencyStore {
 
         /**
          * Builds the store without touching the database: the first operation connects, and checks (or creates) the
-         * table. A missing table is then a store failure of every call, with the DDL to run in its message.
+         * table. A missing table is then a store failure of every call, with the DDL to run in its message. A
+         * non-zero purge interval starts the store's purge thread (a daemon), which touches the database only once
+         * the store has made its first contact.
+         *
+         * @return a new store
          */
         public JdbcStore build() {
             return new JdbcStore(this);

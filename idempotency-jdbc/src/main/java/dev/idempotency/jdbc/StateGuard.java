@@ -49,12 +49,33 @@ public final class StateGuard {
      *               {@link Result#NOT_FOUND}
      */
     public record Transition(Result result, String state) {
+        /**
+         * Whether this call made the transition.
+         *
+         * @return {@code true} for {@link Result#APPLIED}
+         */
         public boolean applied() {
             return result == Result.APPLIED;
         }
     }
 
-    /** Moves the row {@code idColumn = id} from state {@code from} to state {@code to}, if it is in state {@code from}. */
+    /**
+     * Moves the row {@code idColumn = id} from state {@code from} to state {@code to}, if it is in state {@code from}.
+     * Runs on the given connection and in its transaction, if any: the caller commits.
+     *
+     * @param connection  the connection to run on
+     * @param table       the table, a plain identifier, optionally schema-qualified
+     * @param idColumn    the column that identifies the row, a plain identifier
+     * @param id          the row's id, bound as a parameter
+     * @param stateColumn the column that holds the state, a plain identifier
+     * @param from        the state the row must be in for the transition
+     * @param to          the state to move it to; must differ from {@code from}
+     * @return how it went, with the row's state after the call
+     * @throws NullPointerException     if {@code connection}, {@code id}, {@code from} or {@code to} is {@code null}
+     * @throws IllegalArgumentException if a table or column name is not a plain identifier, or {@code from} equals
+     *                                  {@code to}
+     * @throws SQLException             if the database fails either statement
+     */
     public static Transition transition(Connection connection, String table, String idColumn, Object id,
             String stateColumn, String from, String to) throws SQLException {
         Objects.requireNonNull(connection, "connection");

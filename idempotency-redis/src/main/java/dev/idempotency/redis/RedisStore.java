@@ -24,11 +24,39 @@ import redis.clients.jedis.params.SetParams;
  * The Redis store, on one server, behind Sentinel, or on a Cluster, through Jedis's pooled clients
  * ({@link RedisClient}, {@link RedisSentinelClient}, {@link RedisClusterClient}).
  *
+ * <p>From a store URI (the same text that {@code -Didempotency.store=…} takes; see {@link Builder#uri} for the forms
+ * and query parameters):
  * <pre>{@code
  * Idempotency.configure(IdempotencyConfig.builder()
- *         .store(RedisStore.builder().uri("redis://app:secret@127.0.0.1:6379/0").keyPrefix("billing:").build())
+ *         .store(RedisStore.create("redis://app:secret@127.0.0.1:6379/0?keyPrefix=billing:"))
  *         .build());
  * }</pre>
+ *
+ * <p>With the builder, which can also start from a URI and adjust it:
+ * <pre>{@code
+ * // one server, TLS
+ * RedisStore standalone = RedisStore.builder()
+ *         .standalone("redis.internal", 6380).ssl(true)
+ *         .user("app").password(secret)
+ *         .keyPrefix("billing:")
+ *         .build();
+ *
+ * // Sentinel, each completion acknowledged by one replica before the call returns
+ * RedisStore sentinel = RedisStore.builder()
+ *         .sentinel("mymaster", "10.0.0.1:26379", "10.0.0.2:26379", "10.0.0.3:26379")
+ *         .password(secret)
+ *         .durableCompletion(1)
+ *         .durableCompletionTimeout(Duration.ofMillis(500))
+ *         .build();
+ *
+ * // Cluster, discovered from any of its nodes
+ * RedisStore cluster = RedisStore.builder()
+ *         .uri("redis-cluster://10.0.0.1:6379,10.0.0.2:6379")
+ *         .poolSize(32)
+ *         .build();
+ * }</pre>
+ *
+ * <p>A store is safe for use by any number of threads at once; a {@link Builder} is not.
  *
  * <p>Life cycle, the same for every store of this library:
  * <ul>
@@ -55,17 +83,27 @@ import redis.clients.jedis.params.SetParams;
  * key that another process completed, and its later replays of the key ask nothing. The claim is {@code SET key value NX PX lease GET} on Redis 7.0 and later, which claims a free key
  * or returns the record that is there, atomically; before 7.0, a script does the same. Complete, release and renew are
  * scripts that act only while the record is still the caller's claim. Every key is written with its expiry in the
- * same command ({@code SET … PX}, {@code PEXPIRE}), so no crash leaves a key without one. See {@link KeyLayout} for
- * the key layout and {@link RecordCodec} for the value format; {@link RedisConnection} for the topology and start-up,
- * {@link DurableCompletion} for {@code durableCompletion}.
+ * same command ({@code SET … PX}, {@code PEXPIRE}), so no crash leaves a key without one.
+ *
+ * <p>Keys are {@code <keyPrefix><namespace>:{<hash>}}, e.g. {@code idem:com.acme.TransferService.transfer:{q2Vw…}},
+ * where the hash is the base64url SHA-256 of the namespace and the key. It is the key's only hash tag, so a record
+ * lives on one Cluster slot, and a caller's key can neither choose the slot nor reach Redis's key syntax. Values are
+ * versioned, length-prefixed records this library writes ({@code v1:P…} in progress, {@code v1:C…} completed); any
+ * other value at a record's key is an {@link IdempotencyStoreException}, and the value is left as it is.
  */
 public final class RedisStore implements IdempotencyStore {
 
+    /** The prefix of every key, unless {@link Builder#keyPrefix} sets another: {@value}. */
     public static final String DEFAULT_KEY_PREFIX = "idem:";
+    /** How long to wait for a TCP connection, unless {@link Builder#connectTimeout} says otherwise: 2 seconds. */
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(2);
+    /** How long to wait for an answer, unless {@link Builder#socketTimeout} says otherwise: 2 seconds. */
     public static final Duration DEFAULT_SOCKET_TIMEOUT = Duration.ofSeconds(2);
+    /** Pooled connections per server, unless {@link Builder#poolSize} says otherwise: {@value}. */
     public static final int DEFAULT_POOL_SIZE = 16;
+    /** How long a call waits for a free pooled connection, unless {@link Builder#poolTimeout} says otherwise: 2 seconds. */
     public static final Duration DEFAULT_POOL_TIMEOUT = Duration.ofSeconds(2);
+    /** The connections' name in {@code CLIENT LIST}, unless {@link Builder#clientName} sets another: {@value}. */
     public static final String DEFAULT_CLIENT_NAME = "idempotency";
     /** How long a durable completion waits for its replicas, unless told otherwise. */
     public static final Duration DEFAULT_DURABLE_COMPLETION_TIMEOUT = Duration.ofSeconds(1);
@@ -89,11 +127,23 @@ public final class RedisStore implements IdempotencyStore {
     /**
      * A store for a URI, as {@code -Didempotency.store=…} would make it; see {@link Builder#uri}. Does not connect:
      * see the class comment.
+     *
+     * @param uri a {@code redis://}, {@code rediss://}, {@code redis-sentinel://} or {@code redis-cluster://} URI
+     * @return a store that connects on its first call
+     * @throws IdempotencyConfigurationException if the URI is {@code null}, malformed, or holds a value out of range;
+     *                                           the message names the bad part and masks the passwords
      */
     public static RedisStore create(String uri) {
         return builder().uri(uri).build();
     }
 
+    /**
+     * A builder with every setting at its default. Choose the Redis with {@link Builder#uri},
+     * {@link Builder#standalone}, {@link Builder#sentinel}, {@link Builder#cluster} or {@link Builder#client} before
+     * {@link Builder#build()}.
+     *
+     * @return a new builder
+     */
     public static Builder builder() {
         return new Builder();
     }
@@ -159,6 +209,8 @@ public final class RedisStore implements IdempotencyStore {
     /**
      * Completions recorded on the master that fewer than {@code durableCompletion} replicas acknowledged in time,
      * since the store started; 0 when the option is off. For a metric or an alert.
+     *
+     * @return the number of such completions, never negative
      */
     public long completionsShortOfReplicas() {
         return durable.shortOfReplicas();
@@ -310,8 +362,10 @@ public final class RedisStore implements IdempotencyStore {
     }
 
     /**
-     * Settings for a {@link RedisStore}; each setter checks its value at once. Topology, credentials and options
-     * can come from a URI ({@link #uri}) and be adjusted after it.
+     * Settings for a {@link RedisStore}; each setter checks its value at once and throws
+     * {@link IdempotencyConfigurationException} for a bad one. Topology, credentials and options can come from a URI
+     * ({@link #uri}) and be adjusted after it; a later call overrides an earlier one. Obtained from
+     * {@link RedisStore#builder()}; not safe for use by several threads at once.
      */
     public static final class Builder {
 
@@ -348,13 +402,28 @@ public final class RedisStore implements IdempotencyStore {
          * {@code sentinelPassword}; for Cluster also {@code ssl}. Durations as everywhere in the library
          * ({@code 500ms}, {@code 2s}, {@code 10m}, {@code PT2S}; a bare number is refused). Reads the text only: a
          * bad part is an {@link IdempotencyConfigurationException} naming it, with the passwords masked.
+         *
+         * <p>The port defaults to 6379, for Sentinel to 26379. User and password are percent-decoded, so percent-encode
+         * characters such as {@code @}, {@code :} or {@code %} in them; an empty user means the default user.
+         *
+         * @param uri the store URI
+         * @return this builder
+         * @throws IdempotencyConfigurationException if the URI is {@code null}, not a Redis URI, malformed, holds an
+         *                                           unknown or repeated parameter, or a value out of range
          */
         public Builder uri(String uri) {
             RedisUris.apply(uri, this);
             return this;
         }
 
-        /** One server. */
+        /**
+         * One server, without Sentinel or Cluster. Replaces a topology or client chosen before.
+         *
+         * @param host the server's host name or IP address
+         * @param port the server's port, from 1 to 65535
+         * @return this builder
+         * @throws IdempotencyConfigurationException if the host is {@code null} or blank, or the port out of range
+         */
         public Builder standalone(String host, int port) {
             this.mode = RedisSettings.Mode.STANDALONE;
             this.nodes = List.of(hostAndPort(host, port));
@@ -363,7 +432,17 @@ public final class RedisStore implements IdempotencyStore {
             return this;
         }
 
-        /** The master {@code masterName} as the sentinels ({@code "host:port"}) report it, following failovers. */
+        /**
+         * The master {@code masterName} as the sentinels report it, following failovers. Replaces a topology or client
+         * chosen before. The sentinels' own credentials, if they need any, are {@link #sentinelUser} and
+         * {@link #sentinelPassword}; {@link #user} and {@link #password} are the master's.
+         *
+         * @param masterName the name the sentinels monitor the master by
+         * @param sentinels  at least one sentinel, each as {@code "host:port"} (an IPv6 address in brackets)
+         * @return this builder
+         * @throws IdempotencyConfigurationException if the master name is blank, or no sentinel is given, or one is not
+         *                                           {@code host:port}
+         */
         public Builder sentinel(String masterName, String... sentinels) {
             if (masterName == null || masterName.isBlank()) {
                 throw bad("masterName must not be blank, but was " + quoted(masterName));
@@ -375,7 +454,14 @@ public final class RedisStore implements IdempotencyStore {
             return this;
         }
 
-        /** A cluster, discovered from any of the given nodes ({@code "host:port"}). */
+        /**
+         * A cluster, discovered from any of the given nodes. Replaces a topology or client chosen before. A cluster
+         * has only database 0.
+         *
+         * @param nodes at least one node, each as {@code "host:port"} (an IPv6 address in brackets)
+         * @return this builder
+         * @throws IdempotencyConfigurationException if no node is given, or one is not {@code host:port}
+         */
         public Builder cluster(String... nodes) {
             this.mode = RedisSettings.Mode.CLUSTER;
             this.nodes = hostAndPorts("cluster nodes", nodes);
@@ -386,7 +472,15 @@ public final class RedisStore implements IdempotencyStore {
 
         /**
          * A Jedis client the application made and keeps owning: the store uses it and does not close it. Connection
-         * settings of this builder then do not apply; the key prefix does.
+         * settings of this builder then do not apply; the key prefix and the durable completion options do. Replaces a
+         * topology chosen before. With {@link #durableCompletion}, a client other than a {@link RedisClusterClient} must
+         * run its pipelines on one connection, as {@link RedisClient} and {@link RedisSentinelClient} do; that is
+         * checked when the store connects, and a client that does not fails that call with an
+         * {@link IdempotencyConfigurationException}.
+         *
+         * @param client the application's client; it must stay open while the store is used
+         * @return this builder
+         * @throws NullPointerException if {@code client} is {@code null}
          */
         public Builder client(UnifiedJedis client) {
             this.client = Objects.requireNonNull(client, "client");
@@ -395,29 +489,61 @@ public final class RedisStore implements IdempotencyStore {
             return this;
         }
 
-        /** The ACL user; {@code null} for the default user. */
+        /**
+         * The ACL user; {@code null} (the default) for the default user.
+         *
+         * @param user the user name, or {@code null}
+         * @return this builder
+         */
         public Builder user(String user) {
             this.user = user;
             return this;
         }
 
+        /**
+         * The password sent with {@code AUTH}; {@code null} (the default) for none. It never appears in messages,
+         * logs or {@link RedisStore#describe()}.
+         *
+         * @param password the password, or {@code null}
+         * @return this builder
+         */
         public Builder password(String password) {
             this.password = password;
             return this;
         }
 
-        /** For Sentinel: the sentinels' own ACL user, if they require authentication. */
+        /**
+         * For Sentinel: the sentinels' own ACL user, if they require authentication; {@code null} (the default) for
+         * the default user.
+         *
+         * @param user the sentinels' user name, or {@code null}
+         * @return this builder
+         */
         public Builder sentinelUser(String user) {
             this.sentinelUser = user;
             return this;
         }
 
-        /** For Sentinel: the sentinels' own password, if they require authentication. */
+        /**
+         * For Sentinel: the sentinels' own password, if they require authentication; {@code null} (the default) for
+         * none.
+         *
+         * @param password the sentinels' password, or {@code null}
+         * @return this builder
+         */
         public Builder sentinelPassword(String password) {
             this.sentinelPassword = password;
             return this;
         }
 
+        /**
+         * The logical database (the {@code /db} of a {@code redis://} URI, the {@code database} parameter for
+         * Sentinel). Default 0, the only one a Cluster has: {@link #build()} refuses another for a cluster.
+         *
+         * @param database the database number, 0 or more
+         * @return this builder
+         * @throws IdempotencyConfigurationException if {@code database} is negative
+         */
         public Builder database(int database) {
             if (database < 0) {
                 throw bad("database must be 0 or more, but was " + database);
@@ -426,13 +552,26 @@ public final class RedisStore implements IdempotencyStore {
             return this;
         }
 
-        /** TLS; {@code rediss://} sets it. */
+        /**
+         * Whether to connect with TLS, verifying the server's certificate chain and host name against the JVM's trust
+         * store. Default {@code false}; {@code rediss://} sets it, as does {@code ssl=true} on a Sentinel or Cluster
+         * URI.
+         *
+         * @param ssl {@code true} for TLS
+         * @return this builder
+         */
         public Builder ssl(boolean ssl) {
             this.ssl = ssl;
             return this;
         }
 
-        /** Put before every key, to keep applications on one server apart; no braces. Default {@code idem:}. */
+        /**
+         * Put before every key, to keep applications on one server apart. Default {@code idem:}; may be empty.
+         *
+         * @param keyPrefix the prefix: at most 128 characters, without braces, spaces or control characters
+         * @return this builder
+         * @throws IdempotencyConfigurationException if {@code keyPrefix} is {@code null} or breaks one of those rules
+         */
         public Builder keyPrefix(String keyPrefix) {
             try {
                 this.keyPrefix = KeyLayout.checkPrefix(keyPrefix);
@@ -442,19 +581,37 @@ public final class RedisStore implements IdempotencyStore {
             return this;
         }
 
-        /** How long to wait for a TCP connection; bounds each try to connect, too. Default 2 s. */
+        /**
+         * How long to wait for a TCP connection; bounds each try to connect, too. Default 2 s.
+         *
+         * @param timeout at least 1 ms and at most {@link Integer#MAX_VALUE} ms
+         * @return this builder
+         * @throws IdempotencyConfigurationException if {@code timeout} is {@code null} or out of that range
+         */
         public Builder connectTimeout(Duration timeout) {
             this.connectTimeout = timeout("connectTimeout", timeout);
             return this;
         }
 
-        /** How long to wait for an answer; a slower server fails the call (closed). Default 2 s. */
+        /**
+         * How long to wait for an answer; a slower server fails the call (closed). Default 2 s.
+         *
+         * @param timeout at least 1 ms and at most {@link Integer#MAX_VALUE} ms
+         * @return this builder
+         * @throws IdempotencyConfigurationException if {@code timeout} is {@code null} or out of that range
+         */
         public Builder socketTimeout(Duration timeout) {
             this.socketTimeout = timeout("socketTimeout", timeout);
             return this;
         }
 
-        /** Connections per server: the most calls that talk to one server at once. Default 16. */
+        /**
+         * Connections per server: the most calls that talk to one server at once. Default 16.
+         *
+         * @param poolSize from 1 to 10000
+         * @return this builder
+         * @throws IdempotencyConfigurationException if {@code poolSize} is out of that range
+         */
         public Builder poolSize(int poolSize) {
             if (poolSize < 1 || poolSize > 10_000) {
                 throw bad("poolSize must be from 1 to 10000, but was " + poolSize);
@@ -463,13 +620,26 @@ public final class RedisStore implements IdempotencyStore {
             return this;
         }
 
-        /** How long a call waits for a free connection when all are busy. Default 2 s. */
+        /**
+         * How long a call waits for a free connection when all are busy. Default 2 s.
+         *
+         * @param timeout at least 1 ms and at most {@link Integer#MAX_VALUE} ms
+         * @return this builder
+         * @throws IdempotencyConfigurationException if {@code timeout} is {@code null} or out of that range
+         */
         public Builder poolTimeout(Duration timeout) {
             this.poolTimeout = timeout("poolTimeout", timeout);
             return this;
         }
 
-        /** The connections' name in {@code CLIENT LIST}. Default {@code idempotency}. */
+        /**
+         * The connections' name in {@code CLIENT LIST}. Default {@code idempotency}.
+         *
+         * @param clientName a non-empty name of printable ASCII characters without spaces
+         * @return this builder
+         * @throws IdempotencyConfigurationException if {@code clientName} is {@code null}, empty, or holds another
+         *                                           character
+         */
         public Builder clientName(String clientName) {
             if (clientName == null || clientName.isEmpty() || clientName.chars().anyMatch(c -> c <= ' ' || c >= 0x7f)) {
                 throw bad("clientName must be printable ASCII without spaces, but was " + quoted(clientName));
@@ -486,6 +656,10 @@ public final class RedisStore implements IdempotencyStore {
          * If fewer acknowledge within {@link #durableCompletionTimeout}, the record stays written on the master and
          * the call returns as usual: a warning is logged (at most every 10 s) and
          * {@link RedisStore#completionsShortOfReplicas} counts it. Default 0: off. URI: {@code durableCompletion=1}.
+         *
+         * @param replicas how many replicas must acknowledge each completed record, from 0 (off) to 100
+         * @return this builder
+         * @throws IdempotencyConfigurationException if {@code replicas} is out of that range
          */
         public Builder durableCompletion(int replicas) {
             if (replicas < 0 || replicas > 100) {
@@ -497,7 +671,12 @@ public final class RedisStore implements IdempotencyStore {
 
         /**
          * How long a durable completion waits for its replicas; must be shorter than the socket timeout. Default
-         * 1 s. URI: {@code durableCompletionTimeout=500ms}.
+         * 1 s. URI: {@code durableCompletionTimeout=500ms}. Checked against the socket timeout by {@link #build()},
+         * and only while {@link #durableCompletion} is on.
+         *
+         * @param timeout at least 1 ms and at most {@link Integer#MAX_VALUE} ms
+         * @return this builder
+         * @throws IdempotencyConfigurationException if {@code timeout} is {@code null} or out of that range
          */
         public Builder durableCompletionTimeout(Duration timeout) {
             this.durableTimeout = timeout("durableCompletionTimeout", timeout);
@@ -506,7 +685,14 @@ public final class RedisStore implements IdempotencyStore {
 
         /**
          * The store, once the settings fit together. Does not connect: the store connects on its first call, so it can
-         * be built while Redis is down (see {@link RedisStore}).
+         * be built while Redis is down (see {@link RedisStore}). The builder may be used again afterwards; the store
+         * does not see later changes.
+         *
+         * @return a new store, not connected yet
+         * @throws IdempotencyConfigurationException if no Redis was chosen, if {@link #durableCompletion} is on and
+         *                                           {@link #durableCompletionTimeout} is not shorter than
+         *                                           {@link #socketTimeout}, or if a cluster was given a database other
+         *                                           than 0
          */
         public RedisStore build() {
             check();

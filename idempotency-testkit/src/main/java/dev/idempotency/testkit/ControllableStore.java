@@ -15,9 +15,15 @@ import java.util.concurrent.atomic.AtomicInteger;
  * renewals stopped reaching the store would experience.
  */
 public final class ControllableStore extends ForwardingIdempotencyStore {
+    /**
+     * Every operation fails with an {@link IdempotencyStoreException} whose {@link
+     * IdempotencyStoreException#isUnreachable()} is true, as a store that cannot be reached would; the wrapped store is
+     * not called.
+     */
     public volatile boolean down;
     /** Every operation fails as a store that answers, but wrongly (a deadlock, a garbage reply), would. */
     public volatile boolean answersWrongly;
+    /** Renewals report success without reaching the wrapped store, so that claims expire while their owner runs. */
     public volatile boolean freezeRenewals;
     /** Rewrites completed records on their way out, as a tampered or foreign backend would. */
     public volatile java.util.function.UnaryOperator<StoredRecord> tamper;
@@ -25,6 +31,7 @@ public final class ControllableStore extends ForwardingIdempotencyStore {
     public volatile Runnable beforeComplete;
     /** Runs before each renewal reaches the store, with its key, e.g. to make one renewal hang. */
     public volatile java.util.function.Consumer<String> beforeRenew;
+    /** How many claims reached the wrapped store. */
     public final AtomicInteger claims = new AtomicInteger();
     /** Runs after each claim answered, with its key, e.g. to know that every racing caller has reached the store. */
     public volatile java.util.function.Consumer<String> afterClaim;
@@ -37,8 +44,16 @@ public final class ControllableStore extends ForwardingIdempotencyStore {
     public volatile boolean closed;
     /** Counted down once the runtime closed this store. */
     public final java.util.concurrent.CountDownLatch closing = new java.util.concurrent.CountDownLatch(1);
+    /** How many renewals got past {@link #down} and {@link #answersWrongly}, frozen ones included. */
     public final AtomicInteger renewals = new AtomicInteger();
 
+    /**
+     * A store that forwards every operation to {@code delegate} while no switch is set. Closing it closes the
+     * delegate.
+     *
+     * @param delegate the real store
+     * @throws NullPointerException if {@code delegate} is {@code null}
+     */
     public ControllableStore(IdempotencyStore delegate) {
         super(delegate);
     }

@@ -51,22 +51,66 @@ import org.junit.jupiter.api.Timeout;
 /**
  * The contract's semantics, written once. Each weaving route runs it on its own idempotent
  * {@link ConformanceService}, and each store runs it by overriding {@link #newStore(Clock)}.
+ *
+ * <p>Where {@link StoreSuite} calls a store directly, this suite runs the whole library on it: before each test it
+ * configures the process-wide runtime ({@code Idempotency.configure}) with the store wrapped in a
+ * {@link ControllableStore}, the suite's {@link MutableClock} and a 30 s lease, then calls {@code @Idempotent}
+ * methods and checks replays, key reuse, calls in progress, ttls, takeovers, remembered exceptions, an unreachable or
+ * misbehaving store, and concurrent callers. After each test it resets the runtime, which closes the store.
+ *
+ * <p>To run it on a store of your own, extend it in a JUnit 5 test class:
+ * <pre>{@code
+ * class AcmeStoreSemanticsTest extends SemanticsSuite {
+ *
+ *     @Override
+ *     protected IdempotencyStore newStore(Clock clock) {
+ *         return new AcmeStore(clock);     // a new store for each test, keeping time by the suite's clock
+ *     }
+ * }
+ * }</pre>
+ * A store that keeps its own time (a server's clock) also overrides {@link #storeUsesTestClock()} to return
+ * {@code false}: the tests that move the clock past a lease or a ttl are then skipped, and the others run.
+ *
+ * <p>The methods the suite calls are compiled without weaving: the test JVM must make them idempotent, as an
+ * application's build or start-up would. Either weave the testkit jar with the library's aspect at build time (with
+ * the AspectJ Maven plugin, the testkit as a weave dependency and {@code idempotency-aspect} as an aspect library, the
+ * woven classes ahead of the unwoven jar on the test class path), or run the tests with the agent
+ * ({@code -javaagent:idempotency-agent.jar} in the test JVM's arguments). Without either, the test
+ * {@code theRouteUnderTestProtectsTheServicesMethods} fails with "woven or instrumented", and most others fail
+ * with it.
+ *
+ * <p>The suite uses the process-wide runtime, so its tests must not run in parallel with other tests in one JVM.
+ * Each test has 60 seconds.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 public abstract class SemanticsSuite {
 
+    /** The runtime's clock in the current test, starting at the same instant in every test. */
     protected MutableClock clock;
+    /** The store of the current test, from {@link #newStore(Clock)}, with switches for fault tests. */
     protected ControllableStore store;
+    /** The service whose {@code @Idempotent} methods the tests call; a new one for each test. */
     protected ConformanceService service;
+    /** The runtime's events in the current test, in order, as {@link #record} received them. */
     protected final List<IdempotencyEvent> events = new CopyOnWriteArrayList<>();
     private ExecutorService pool;
 
-    /** The store under test; the default is the in-memory store on the test's clock. */
+    /**
+     * The store under test; the default is the in-memory store on the test's clock. Called before each test; the
+     * runtime closes the store after it.
+     *
+     * @param clock the test's clock ({@link #clock}), for a store that can keep time by a clock it is given
+     * @return a new, open store
+     */
     protected IdempotencyStore newStore(Clock clock) {
         return new dev.idempotency.memory.MemoryStore(clock, 10_000);
     }
 
-    /** Whether the store keeps time by {@link #clock} (so leases and ttls can be moved without sleeping). */
+    /**
+     * Whether the store keeps time by {@link #clock} (so leases and ttls can be moved without sleeping).
+     *
+     * @return {@code true} unless overridden; {@code false} skips the tests that move the clock past a lease or ttl
+     */
     protected boolean storeUsesTestClock() {
         return true;
     }
@@ -96,7 +140,12 @@ public abstract class SemanticsSuite {
         Idempotency.reset();
     }
 
-    /** A key no other test or run uses, for stores that outlive the test. */
+    /**
+     * A key no other test or run uses, for stores that outlive the test.
+     *
+     * @param name the start of the key, for reading
+     * @return {@code name}, a hyphen and a random UUID
+     */
     protected static String fresh(String name) {
         return name + "-" + java.util.UUID.randomUUID();
     }
@@ -935,11 +984,24 @@ public abstract class SemanticsSuite {
 
     // ---- helpers ----
 
+    /**
+     * The types of the events so far.
+     *
+     * @return the types of {@link #events}, in order
+     */
     protected List<IdempotencyEvent.Type> types() {
         return events.stream().map(IdempotencyEvent::type).toList();
     }
 
-    /** Runs the call on n threads released together; returns each result or thrown exception. */
+    /**
+     * Runs the call on n threads released together; returns each result or thrown exception.
+     *
+     * @param threads how many threads make the call at once
+     * @param call    the call, made once on each thread
+     * @return one entry per thread, in the order the threads were started: the call's result, or the exception it
+     *         threw
+     * @throws Exception if the threads do not all start within 10 s, or a call does not end within 30 s
+     */
     protected List<Object> race(int threads, java.util.concurrent.Callable<?> call) throws Exception {
         CyclicBarrier start = new CyclicBarrier(threads);
         List<Future<Object>> futures = new ArrayList<>();
@@ -960,7 +1022,11 @@ public abstract class SemanticsSuite {
         return outcomes;
     }
 
-    /** The listener: keeps the event and wakes {@link #awaitEvent}. */
+    /**
+     * The listener: keeps the event and wakes {@link #awaitEvent}. A subclass that overrides it calls it too.
+     *
+     * @param event an event of the runtime
+     */
     protected void record(IdempotencyEvent event) {
         events.add(event);
         synchronized (events) {
@@ -968,7 +1034,14 @@ public abstract class SemanticsSuite {
         }
     }
 
-    /** Waits for a matching event, woken by the listener (never by polling); fails after 10 s. */
+    /**
+     * Waits for a matching event, woken by the listener (never by polling); fails after 10 s.
+     *
+     * @param what  what is awaited, for the failure message
+     * @param match which event ends the wait; events recorded before the call count too
+     * @throws InterruptedException if the thread is interrupted while waiting
+     * @throws AssertionError       if no such event is recorded within 10 s
+     */
     protected void awaitEvent(String what, java.util.function.Predicate<IdempotencyEvent> match)
             throws InterruptedException {
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);

@@ -22,21 +22,79 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * The store SPI's contract, written once and run against every store: atomic claim-or-read, owner-checked
- * complete, release and renew, takeover after the lease, expiry after the ttl.
+ * complete, release and renew, takeover after the lease, expiry after the ttl, namespaces and odd keys kept apart,
+ * one winner among concurrent claims. It calls the {@link IdempotencyStore} directly, with no runtime and no weaving.
+ *
+ * <p>To run it against a store of your own, extend it in a JUnit 5 test class (JUnit Jupiter and AssertJ come with
+ * this module) and say how to make a store and how to let time pass:
+ * <pre>{@code
+ * class AcmeStoreContractTest extends StoreSuite {
+ *
+ *     private final MutableClock clock = new MutableClock();
+ *
+ *     @Override
+ *     protected IdempotencyStore newStore() {
+ *         return new AcmeStore(clock);     // a new store for each test; the suite closes it afterwards
+ *     }
+ *
+ *     @Override
+ *     protected void elapse(Duration duration) {
+ *         clock.advance(duration);         // the store keeps time by this clock: no sleeping
+ *     }
+ * }
+ * }</pre>
+ *
+ * A store that keeps its own time (a server's clock) lets time pass by sleeping, with a short lease:
+ * <pre>{@code
+ * @Override
+ * protected void elapse(Duration duration) {
+ *     try {
+ *         Thread.sleep(duration.toMillis());
+ *     } catch (InterruptedException e) {
+ *         Thread.currentThread().interrupt();
+ *         throw new IllegalStateException(e);
+ *     }
+ * }
+ *
+ * @Override
+ * protected Duration lease() {
+ *     return Duration.ofMillis(500);
+ * }
+ * }</pre>
+ *
+ * <p>Each test uses a namespace of its own (random), so stores on a shared server need no cleaning between tests;
+ * keys go up to 255 characters and include spaces, braces, colons and non-ASCII text. Each test has 60 seconds. A
+ * subclass may add tests of its own, using {@link #store} and {@link #namespace}.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 public abstract class StoreSuite {
 
+    /** The store under test: made by {@link #newStore()} before each test, closed after it. */
     protected IdempotencyStore store;
+    /** The namespace of the current test, unique to it, e.g. {@code store-suite.AcmeStoreContractTest.<uuid>}. */
     protected String namespace;
 
-    /** A new store for one test. */
+    /**
+     * A new store for one test. If it keeps time by a clock of the test, {@link #elapse} must move that clock.
+     *
+     * @return a new, open store; the suite closes it after the test
+     */
     protected abstract IdempotencyStore newStore();
 
-    /** Lets time pass for the store: a test clock moves, a remote store is waited for. */
+    /**
+     * Lets time pass for the store: a test clock moves, a remote store is waited for. Leases and ttls that end within
+     * the duration must have ended when this returns.
+     *
+     * @param duration how much time passes; a few multiples of {@link #lease()} at most
+     */
     protected abstract void elapse(Duration duration);
 
-    /** A lease short enough to wait out; stores that keep real time use a few hundred milliseconds. */
+    /**
+     * A lease short enough to wait out; stores that keep real time use a few hundred milliseconds. The ttls of the
+     * expiry test are multiples of it.
+     *
+     * @return the lease of the tests' claims; 30 seconds unless overridden
+     */
     protected Duration lease() {
         return Duration.ofSeconds(30);
     }

@@ -144,7 +144,7 @@ public final class RedisNode implements AutoCloseable {
         }
     }
 
-    /** Starts the same server again, on the same port and dir (after {@link #kill} or {@link #shutdown}). */
+    /** Starts the same server again, on the same port and dir (after {@link #kill} or {@link #shutdownSave}). */
     public void restart() {
         if (process.isAlive()) {
             throw new IllegalStateException("port " + port + " is still running");

@@ -30,6 +30,17 @@ import org.springframework.util.unit.DataSize;
  * <p>Runs after the data source and transaction auto-configurations: the JDBC store uses the application's
  * {@code DataSource}. The advisor must come after Spring's transaction advisor to run inside its transaction:
  * {@link AdvisorPlacement} sees to it.
+ *
+ * <p>The store and the configuration can be replaced by beans of the application's own, e.g. a Redis store built in
+ * code rather than from properties (the runtime closes it with the context):
+ * <pre>{@code
+ * @Bean
+ * IdempotencyStore idempotencyStore() {
+ *     return RedisStore.builder().sentinel("mymaster", "10.0.0.1:26379", "10.0.0.2:26379").durableCompletion(1).build();
+ * }
+ * }</pre>
+ * Beans of type {@link IdempotencyListener} are added to the configuration this class builds. Setting
+ * {@code idempotency.aop.enabled=false} leaves {@code @Idempotent} methods to AspectJ or the agent.
  */
 @AutoConfiguration(afterName = {
         "org.springframework.boot.autoconfigure.jdbc.DataSourceAutoConfiguration",
@@ -39,7 +50,18 @@ import org.springframework.util.unit.DataSize;
 @EnableConfigurationProperties(IdempotencyProperties.class)
 public class IdempotencyAutoConfiguration {
 
-    /** Closed by the runtime it is handed to, not by the context (the runtime may outlive a replaced config). */
+    /**
+     * The store that {@code idempotency.store} names, unless the application defines an {@link IdempotencyStore} bean.
+     * Closed by the runtime it is handed to, not by the context (the runtime may outlive a replaced config).
+     *
+     * @param properties  the {@code idempotency.*} settings
+     * @param dataSources the application's data source, for {@code idempotency.store=jdbc}
+     * @param environment the environment, whose {@code spring.data.redis.*} settings {@code idempotency.store=redis}
+     *                    reads
+     * @return the store, not connected yet
+     * @throws InvalidIdempotencyPropertyException if the store cannot be made from the settings: an unknown store, a
+     *                                             bad URI, a missing module, or no {@code DataSource} for {@code jdbc}
+     */
     @Bean(destroyMethod = "")
     @ConditionalOnMissingBean
     public IdempotencyStore idempotencyStore(IdempotencyProperties properties, ObjectProvider<DataSource> dataSources,
@@ -47,6 +69,18 @@ public class IdempotencyAutoConfiguration {
         return StoreFactory.create(properties, dataSources, Binder.get(environment));
     }
 
+    /**
+     * The runtime's configuration from {@code idempotency.*}, unless the application defines an
+     * {@link IdempotencyConfig} bean: the store (as this module's metrics wrap it, when present), the defaults, the
+     * near cache and the application's {@link IdempotencyListener} beans, in their order.
+     *
+     * @param properties  the {@code idempotency.*} settings
+     * @param store       the store bean
+     * @param listeners   the application's listeners
+     * @param customizers wrappers of the store, from this module's other auto-configurations
+     * @return the configuration
+     * @throws InvalidIdempotencyPropertyException if a setting is out of range; it names the property and the fix
+     */
     @Bean
     @ConditionalOnMissingBean
     public IdempotencyConfig idempotencyConfig(IdempotencyProperties properties, IdempotencyStore store,
@@ -88,12 +122,23 @@ public class IdempotencyAutoConfiguration {
         }
     }
 
+    /**
+     * Installs the configuration as the process-wide runtime for the life of the context.
+     *
+     * @param config the configuration to install
+     * @return the installation, whose destruction with the context closes the runtime and its store
+     */
     @Bean
     public ProcessRuntimeInstallation idempotencyRuntimeInstallation(IdempotencyConfig config) {
         return new ProcessRuntimeInstallation(config);
     }
 
-    /** The process-wide runtime, for the programmatic API; closed with the installation, never by itself. */
+    /**
+     * The process-wide runtime, for the programmatic API; closed with the installation, never by itself.
+     *
+     * @param installation the installation that made it the process-wide runtime
+     * @return the runtime
+     */
     @Bean(destroyMethod = "")
     @ConditionalOnMissingBean
     public IdempotencyRuntime idempotencyRuntime(ProcessRuntimeInstallation installation) {

@@ -18,6 +18,12 @@ import org.springframework.context.annotation.Bean;
 @ConditionalOnClass({MeterRegistry.class, IdempotencyMetrics.class})
 public class IdempotencyMetricsAutoConfiguration {
 
+    /**
+     * The metrics, unless the application defines an {@link IdempotencyMetrics} bean of its own.
+     *
+     * @param observations the application's observation registry, used when there is exactly one
+     * @return the metrics, observing the store through that registry if there is one
+     */
     @Bean
     @ConditionalOnMissingBean
     public IdempotencyMetrics idempotencyMetrics(ObjectProvider<ObservationRegistry> observations) {

@@ -27,6 +27,16 @@ public class IdempotencyWebAutoConfiguration {
     /** Spring Security's default filter order ({@code SecurityProperties.DEFAULT_FILTER_ORDER}). */
     static final int SECURITY_FILTER_ORDER = -100;
 
+    /**
+     * The filter's registration: on every URL ({@code /*}), ordered right after Spring Security's filter chain
+     * ({@code spring.security.filter.order}, default -100), configured from {@code idempotency.http.*} and
+     * {@code idempotency.signature.*}. An application bean named {@code idempotencyFilterRegistration} replaces it.
+     *
+     * @param properties  the {@code idempotency.*} settings
+     * @param environment the environment, for Spring Security's filter order
+     * @return the registration of the filter named {@code idempotencyFilter}
+     * @throws InvalidIdempotencyPropertyException if a filter or signature setting is invalid
+     */
     @Bean
     @ConditionalOnMissingBean(name = "idempotencyFilterRegistration")
     public FilterRegistrationBean<IdempotencyFilter> idempotencyFilterRegistration(IdempotencyProperties properties,

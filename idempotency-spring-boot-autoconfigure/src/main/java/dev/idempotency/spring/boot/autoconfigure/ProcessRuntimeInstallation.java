@@ -42,7 +42,11 @@ public final class ProcessRuntimeInstallation implements DisposableBean {
         }
     }
 
-    /** The configuration installed. */
+    /**
+     * The configuration installed.
+     *
+     * @return the configuration the process-wide runtime was made from
+     */
     public IdempotencyConfig config() {
         return config;
     }
