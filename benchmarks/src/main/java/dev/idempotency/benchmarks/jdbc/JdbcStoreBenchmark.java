@@ -20,6 +20,7 @@ import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -44,8 +45,10 @@ import org.openjdk.jmh.infra.BenchmarkParams;
  *       on the same pool (the rows inserted at trial start, taken in turn like the replay's keys).</li>
  * </ul>
  *
- * The server is {@code -Didempotency.bench.postgres=jdbc:postgresql://…} (default 127.0.0.1:5432, database test, user
- * postgres). Each trial empties the benchmark's own tables ({@code idembench_*}). At trial start each thread checks
+ * The database is {@code -Didempotency.bench.jdbc=jdbc:…} (PostgreSQL, MariaDB or H2; the older
+ * {@code idempotency.bench.postgres} is read too; default PostgreSQL at 127.0.0.1:5432, database test, user postgres).
+ * {@code -p nearCache=false} turns the runtime's near cache off, so that {@code idempotentReplay} reads the record from
+ * the database (with it on, the library's default, a replay of a key this runtime recorded sends nothing). Each trial empties the benchmark's own tables ({@code idembench_*}). At trial start each thread checks
  * that the methods are woven (two calls with one key run the body once); after each iteration the fresh-key
  * benchmarks must have run their body once per key and the replay never.
  */
@@ -57,8 +60,8 @@ import org.openjdk.jmh.infra.BenchmarkParams;
 @SuppressWarnings("try") // the binding is held for its scope, not referenced
 public class JdbcStoreBenchmark {
 
-    public static final String URL = System.getProperty("idempotency.bench.postgres",
-            "jdbc:postgresql://127.0.0.1:5432/test?user=postgres");
+    public static final String URL = System.getProperty("idempotency.bench.jdbc",
+            System.getProperty("idempotency.bench.postgres", "jdbc:postgresql://127.0.0.1:5432/test?user=postgres"));
     static final String RECORDS = "idembench_records";
     static final int KNOWN_KEYS = 256;
 
@@ -66,6 +69,10 @@ public class JdbcStoreBenchmark {
     @State(Scope.Benchmark)
     public static class Database {
         HikariDataSource pool;
+
+        /** The runtime's near cache: on (its default bound) or off; {@code -p nearCache=true,false} compares them. */
+        @Param({"true"})
+        public boolean nearCache;
 
         @Setup(Level.Trial)
         public void open(BenchmarkParams params) throws SQLException {
@@ -81,8 +88,10 @@ public class JdbcStoreBenchmark {
             }
             JdbcStore store = JdbcStore.builder(pool).table(RECORDS).createTable(true).purgeInterval(Duration.ZERO)
                     .build();
-            Idempotency.configure(IdempotencyConfig.builder().store(store).build());
-            System.out.print("(store: " + store.describe() + ", threads " + params.getThreads() + ") ");
+            Idempotency.configure(IdempotencyConfig.builder().store(store)
+                    .nearCacheMaxEntries(nearCache ? IdempotencyConfig.DEFAULT_NEAR_CACHE_MAX_ENTRIES : 0).build());
+            System.out.print("(store: " + store.describe() + ", threads " + params.getThreads() + ", near cache "
+                    + nearCache + ") ");
         }
 
         @TearDown(Level.Trial)
