@@ -40,7 +40,7 @@ final class Schema {
                 createFailure = e; // e.g. another process created it at the same moment: the probe decides
             }
         }
-        Statements s = new Statements(database, table, databaseClock);
+        Statements s = new Statements(database, table, databaseClock, inProcess(database, c));
         try (Statement st = c.createStatement()) {
             st.executeQuery(s.probe).close();
         } catch (SQLException e) {
@@ -63,7 +63,7 @@ final class Schema {
      */
     Statements probe(Connection inTransaction) throws SQLException {
         Database database = database(inTransaction);
-        Statements s = new Statements(database, table, databaseClock);
+        Statements s = new Statements(database, table, databaseClock, inProcess(database, inTransaction));
         Savepoint savepoint = inTransaction.setSavepoint();
         try (Statement st = inTransaction.createStatement()) {
             st.executeQuery(s.probe).close();
@@ -80,6 +80,16 @@ final class Schema {
             // a savepoint that cannot be released ends with the transaction
         }
         return s;
+    }
+
+    /** Whether the database runs in this process: H2 in memory or on a file, not over TCP or TLS. */
+    private static boolean inProcess(Database database, Connection c) throws SQLException {
+        if (database != Database.H2) {
+            return false;
+        }
+        String url = c.getMetaData().getURL();
+        String lower = url == null ? "" : url.toLowerCase(Locale.ROOT);
+        return !(lower.startsWith("jdbc:h2:tcp:") || lower.startsWith("jdbc:h2:ssl:"));
     }
 
     /**

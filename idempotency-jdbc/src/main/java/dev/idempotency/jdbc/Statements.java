@@ -27,14 +27,21 @@ final class Statements {
     /** PostgreSQL only: insert, take over an expired record, or return the live one, in one statement. */
     final Sql claimInOneStatement;
     /**
-     * MariaDB and H2 (autocommit): insert if absent, else return the record as it is, in one statement and one round
-     * trip; the record returned carries the caller's owner token when the insert was the caller's. Null for PostgreSQL.
+     * MariaDB, and H2 over the network (autocommit): insert if absent, else return the record as it is, in one statement
+     * and one round trip; the record returned carries the caller's owner token when the insert was the caller's. Null
+     * for PostgreSQL, and for H2 in this process, where a call is no round trip and the one statement would cost a
+     * write (its no-op update makes a row version) where a read does: there, {@link #insertIfAbsent} then
+     * {@link #select}.
      */
     final Sql insertOrRead;
-    /** MariaDB only: insert if absent, telling whether it inserted (inside a transaction, after a look outside it). */
+    /**
+     * Insert if absent, telling whether it inserted: MariaDB inside a transaction (after a look outside it), H2 in this
+     * process. Null for PostgreSQL.
+     */
     final Sql insertIfAbsent;
     /** H2 only: insert if absent, or lock the existing row (inside a transaction). */
     final Sql insertOrLock;
+    final Sql select;
     final Sql selectForUpdate;
     /** The latest committed row under a shared lock (MariaDB: {@code LOCK IN SHARE MODE}); else null. */
     final Sql selectShared;
@@ -48,7 +55,8 @@ final class Statements {
     final Sql purge;
     final String probe;
 
-    Statements(Database database, String table, boolean databaseClock) {
+    /** @param inProcess whether the database runs in this process (H2 in memory or on a file, not over TCP) */
+    Statements(Database database, String table, boolean databaseClock, boolean inProcess) {
         this.database = database;
         this.table = table;
         this.databaseClock = databaseClock;
@@ -66,6 +74,7 @@ final class Statements {
         this.renew = Sql.compile("UPDATE {T} SET expires_at = :now + :lease WHERE " + OURS + alive, table, now);
         this.read = Sql.compile("SELECT " + COLUMNS + ", :now FROM {T} WHERE key_hash = :hash" + alive, table, now);
         String select = "SELECT " + COLUMNS + ", :now FROM {T} WHERE key_hash = :hash";
+        this.select = Sql.compile(select, table, now);
         this.selectForUpdate = Sql.compile(select + " FOR UPDATE", table, now);
         this.takeOver = Sql.compile("UPDATE {T} SET " + CLAIM_ASSIGNMENTS + " WHERE key_hash = :hash"
                 + " AND expires_at <= :now AND expires_at = :seen_expires AND state = :seen_state", table, now);
@@ -116,16 +125,17 @@ final class Statements {
             }
             case H2 -> {
                 this.claimInOneStatement = null;
-                this.insertOrLock = Sql.compile("MERGE INTO {T} t USING (VALUES (CAST(:hash AS BINARY(32)))) s(key_hash)"
+                Sql merge = Sql.compile("MERGE INTO {T} t USING (VALUES (CAST(:hash AS BINARY(32)))) s(key_hash)"
                         + " ON t.key_hash = s.key_hash WHEN NOT MATCHED THEN INSERT " + INSERT_COLUMNS
                         + " VALUES (s.key_hash, :ns, :key, 'IN_PROGRESS', :owner, :fp, :now + :lease)", table, now);
+                this.insertOrLock = merge;
+                this.insertIfAbsent = inProcess ? merge : null;
                 // the final table of a merge whose match is a no-op update holds the row it met, or the one it inserted
-                this.insertOrRead = Sql.compile("SELECT " + COLUMNS + ", :now FROM FINAL TABLE (MERGE INTO {T} t"
+                this.insertOrRead = inProcess ? null : Sql.compile("SELECT " + COLUMNS + ", :now FROM FINAL TABLE (MERGE INTO {T} t"
                         + " USING (VALUES (CAST(:hash AS BINARY(32)))) s(key_hash) ON t.key_hash = s.key_hash"
                         + " WHEN MATCHED THEN UPDATE SET t.key_hash = t.key_hash WHEN NOT MATCHED THEN INSERT "
                         + INSERT_COLUMNS + " VALUES (s.key_hash, :ns, :key, 'IN_PROGRESS', :owner, :fp, :now + :lease))",
                         table, now);
-                this.insertIfAbsent = null;
                 this.selectShared = null;
                 this.purge = Sql.compile("DELETE FROM {T} WHERE expires_at < :now FETCH FIRST :limit ROWS ONLY",
                         table, now);

@@ -7,9 +7,10 @@ import java.time.Clock;
 import java.util.function.Supplier;
 
 /**
- * H2, and MariaDB outside a transaction: insert if absent or read the record, in one statement; if the record is
- * someone else's and live, that is the answer, if it expired, take it over with an update conditional on what was
- * read. Inside a transaction: insert if absent (H2: or lock the row); if not inserted, read the record under a lock.
+ * H2, and MariaDB outside a transaction: insert if absent or read the record, in one statement (H2 in this process: an
+ * insert if absent, then a read); if the record is someone else's and live, that is the answer, if it expired, take it
+ * over with an update conditional on what was read. H2 inside a transaction: insert if absent or lock the row; if not
+ * inserted, read the record under the lock.
  */
 class StepwiseClaims extends Claims {
 
@@ -26,7 +27,13 @@ class StepwiseClaims extends Claims {
     private ClaimResult once(Connection c, Sql.Args a) throws SQLException {
         Seen seen;
         try {
-            seen = select(c, s.insertOrRead, a);
+            if (s.insertOrRead != null) {
+                seen = select(c, s.insertOrRead, a);
+            } else if (s.insertIfAbsent.update(c, a) == 1) {
+                return ClaimResult.CLAIMED;
+            } else {
+                seen = select(c, s.select, a);
+            }
         } catch (SQLException e) {
             if (!SqlErrors.isDuplicateKey(e)) {
                 throw e;

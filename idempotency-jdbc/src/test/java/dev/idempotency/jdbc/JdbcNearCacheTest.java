@@ -92,8 +92,8 @@ class JdbcNearCacheTest {
         counting.reset();
         assertThat(text(reader, k)).isEqualTo("run 1");
         int firstReplay = counting.statements.get();
-        assertThat(firstReplay).as("the claim finds the record in one round trip: its row says when it expires")
-                .isEqualTo(1);
+        assertThat(firstReplay).as("the claim finds the record: its row says when it expires").isEqualTo(
+                database == Database.H2 ? 2 : 1); // H2 in this process: insert if absent, then read (RoundTripsTest)
         counting.reset();
         assertThat(text(reader, k)).isEqualTo("run 1");
         assertThat(counting.statements).hasValue(0);

@@ -84,7 +84,7 @@ public class JdbcStoreBenchmark {
                 st.execute("CREATE TABLE IF NOT EXISTS " + JdbcPaymentService.TABLE + " (payment_id VARCHAR(64) NOT NULL"
                         + " PRIMARY KEY, amount_cents BIGINT NOT NULL, currency VARCHAR(3) NOT NULL)");
                 st.execute("DROP TABLE IF EXISTS " + RECORDS);
-                st.execute("TRUNCATE " + JdbcPaymentService.TABLE);
+                st.execute("TRUNCATE TABLE " + JdbcPaymentService.TABLE);
             }
             JdbcStore store = JdbcStore.builder(pool).table(RECORDS).createTable(true).purgeInterval(Duration.ZERO)
                     .build();
