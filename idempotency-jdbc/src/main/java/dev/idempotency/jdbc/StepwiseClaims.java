@@ -40,17 +40,7 @@ class StepwiseClaims extends Claims {
             }
             return null; // H2's MERGE lost a race with a concurrent insert
         }
-        if (seen == null) {
-            return null;
-        }
-        Rows.Row row = seen.row();
-        if (row.inProgress() && a.owner.equals(row.record().owner())) {
-            return ClaimResult.CLAIMED; // the insert was ours
-        }
-        if (seen.live()) {
-            return found(seen, a);
-        }
-        return takeOver(c, a, row);
+        return decide(c, a, seen);
     }
 
     @Override
@@ -73,7 +63,14 @@ class StepwiseClaims extends Claims {
         if (inserted == 1) {
             return ClaimResult.CLAIMED;
         }
-        Seen seen = select(c, s.selectForUpdate, a);
+        return decide(c, a, select(c, s.selectForUpdate, a));
+    }
+
+    /**
+     * What the record read after the insert means: the caller's own claim (the insert was its), someone else's live
+     * record (the answer), or an expired one (taken over if it did not change meanwhile). Null: look again.
+     */
+    private ClaimResult decide(Connection c, Sql.Args a, Seen seen) throws SQLException {
         if (seen == null) {
             return null;
         }
